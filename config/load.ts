@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * The one configuration loader: config/default.json, then an optional file named by
+ * REGION_CONFIG, then environment variables; validated once. A bad or missing value stops
+ * start-up with a ConfigError naming the key.
+ */
+
+const key32 = z
+  .string()
+  .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+
+export const configSchema = z.strictObject({
+  mode: z.enum(['development', 'production']),
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  dataDir: z.string().min(1),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Amsterdam'),
+  region: z.strictObject({ id: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be 2-40 characters a-z, 0-9 or -'), name: z.string().min(1) }),
+  demo: z.boolean(),
+  adminToken: z.string().min(32, 'must be at least 32 characters').nullable(),
+  keys: z.strictObject({ bsnEncryption: key32.nullable(), bsnIndex: key32.nullable() }),
+  http: z.strictObject({ bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 32kb'), trustProxy: z.boolean() }),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  idempotency: z.strictObject({ retentionHours: z.number().int().min(1) }),
+});
+
+export type RegionConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_CONFIG_FILE = join(here, 'default.json');
+
+type Env = Record<string, string | undefined>;
+type Json = Record<string, unknown>;
+
+function readJson(file: string, label: string): Json {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Json;
+  } catch (err) {
+    throw new ConfigError(`config file ${label}: cannot be read as JSON (${(err as Error).message})`);
+  }
+}
+
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' ? merge(b as Json, v as Json) : v;
+  }
+  return out;
+}
+
+function envNumber(env: Env, name: string, key: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${key} (${name}): must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+function envBool(env: Env, name: string, key: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${key} (${name}): must be true or false, got "${raw}"`);
+}
+
+function fromEnv(env: Env): Json {
+  const o: Json = {};
+  const set = (path: string[], v: unknown): void => {
+    if (v === undefined || v === '') return;
+    let t = o;
+    for (const p of path.slice(0, -1)) t = (t[p] ??= {}) as Json;
+    t[path[path.length - 1]] = v;
+  };
+  set(['mode'], env.REGION_MODE ?? (env.NODE_ENV === 'production' ? 'production' : undefined));
+  set(['host'], env.HOST);
+  set(['port'], envNumber(env, 'PORT', 'port'));
+  set(['dataDir'], env.REGION_DATA_DIR);
+  set(['timeZone'], env.REGION_TIME_ZONE);
+  set(['region', 'id'], env.REGION_ID);
+  set(['region', 'name'], env.REGION_NAME);
+  set(['demo'], envBool(env, 'REGION_DEMO', 'demo'));
+  set(['adminToken'], env.REGION_ADMIN_TOKEN);
+  set(['keys', 'bsnEncryption'], env.REGION_BSN_ENCRYPTION_KEY);
+  set(['keys', 'bsnIndex'], env.REGION_BSN_INDEX_KEY);
+  set(['log', 'level'], env.LOG_LEVEL);
+  return o;
+}
+
+/** Loads and validates the configuration. `overrides` (tests, CLI) win over everything. */
+export function loadConfig(env: Env = process.env, overrides: Json = {}): RegionConfig {
+  let raw = readJson(DEFAULT_CONFIG_FILE, DEFAULT_CONFIG_FILE);
+  if (env.REGION_CONFIG) raw = merge(raw, readJson(resolve(env.REGION_CONFIG), env.REGION_CONFIG));
+  raw = merge(merge(raw, fromEnv(env)), overrides);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue.path.join('.') || '(root)';
+    throw new ConfigError(`config key ${key}: ${issue.message}`);
+  }
+  const config = parsed.data;
+  if (config.mode === 'production') {
+    if (!config.keys.bsnEncryption) throw new ConfigError('config key keys.bsnEncryption: required in production (set REGION_BSN_ENCRYPTION_KEY)');
+    if (!config.keys.bsnIndex) throw new ConfigError('config key keys.bsnIndex: required in production (set REGION_BSN_INDEX_KEY)');
+    if (config.keys.bsnEncryption === config.keys.bsnIndex) throw new ConfigError('config key keys.bsnIndex: must differ from keys.bsnEncryption');
+    if (config.demo) throw new ConfigError('config key demo: must be false in production (set REGION_DEMO=false)');
+  }
+  return config;
+}

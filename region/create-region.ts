@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { RegionConfig } from '../config/load.js';
+import { createBsnVault } from './crypto/bsn-vault.js';
+import { resolveBsnKeys } from './crypto/keys.js';
+import { createHttpApp } from './http/app.js';
+import { createLogger } from './log.js';
+import { createAuditLog } from './store/audit.js';
+import { openDatabase } from './store/db.js';
+import { REGION_MIGRATIONS } from './store/migrations.js';
+import type { RegionContext } from './services/context.js';
+import { createCovenantService } from './services/covenant.js';
+import { createMatchService } from './services/matches.js';
+import { createNoticeService } from './services/notices.js';
+import { createSignalService } from './services/signals.js';
+
+export const REGION_DB_FILE = 'region.db';
+
+export interface RegionOptions {
+  log?: Logger;
+  /** The current moment; tests pass a controllable clock. */
+  now?: () => Date;
+}
+
+/** The composition root of one regional index: builds everything from a config object. */
+export function createRegionServices(config: RegionConfig, options: RegionOptions = {}) {
+  mkdirSync(config.dataDir, { recursive: true });
+  const log = options.log ?? createLogger(config.log.level);
+  const db = openDatabase(join(config.dataDir, REGION_DB_FILE), REGION_MIGRATIONS);
+  const keys = resolveBsnKeys(config, log);
+  const ctx: RegionContext = {
+    db,
+    vault: createBsnVault(keys.encryption, keys.index),
+    audit: createAuditLog(db),
+    config,
+    log,
+    now: options.now ?? (() => new Date()),
+  };
+  const covenant = createCovenantService(ctx);
+  const notices = createNoticeService(ctx);
+  const matches = createMatchService(ctx, notices);
+  const signals = createSignalService(ctx, matches, notices);
+  return { ctx, covenant, notices, matches, signals };
+}
+
+export type RegionServices = ReturnType<typeof createRegionServices>;
+
+export interface Region extends RegionServices {
+  app: ReturnType<typeof createHttpApp>;
+  /** Listens on config.host:config.port (0 for any free port) and resolves with the bound port. */
+  start(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createRegion(config: RegionConfig, options: RegionOptions = {}): Region {
+  const services = createRegionServices(config, options);
+  const app = createHttpApp(services);
+  let server: Server | null = null;
+  return {
+    ...services,
+    app,
+    start: () =>
+      new Promise((resolve, reject) => {
+        server = app.listen(config.port, config.host, (err?: Error) => {
+          if (err) return reject(err);
+          const address = server!.address();
+          resolve(typeof address === 'object' && address ? address.port : config.port);
+        });
+      }),
+    close: async () => {
+      if (server) {
+        const s = server;
+        server = null;
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+      services.ctx.db.close();
+    },
+  };
+}

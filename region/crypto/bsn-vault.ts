@@ -1,0 +1,39 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * No BSN is stored in plain text: it is sealed with AES-256-GCM (random 96-bit IV, the
+ * 128-bit tag kept) and matched on a keyed hash (HMAC-SHA-256 blind index), so equal BSNs
+ * can be found without being readable. The two keys are different and never in the repo.
+ */
+export interface BsnVault {
+  seal(bsn: string): Buffer;
+  open(sealed: Buffer): string;
+  /** The blind index of a youth: equal for equal BSNs, useless without the key. */
+  youthKey(bsn: string): string;
+  /** A keyed hash of any text that may hold a BSN (e.g. an idempotent request body). */
+  keyedHash(text: string): string;
+}
+
+const AAD = Buffer.from('vir-bsn-v1');
+
+export function createBsnVault(encryptionKey: Buffer, indexKey: Buffer): BsnVault {
+  if (encryptionKey.length !== 32 || indexKey.length !== 32) throw new Error('BSN keys must be 32 bytes');
+  const hmac = (text: string): string => createHmac('sha256', indexKey).update(text).digest('base64url');
+  return {
+    seal(bsn) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv);
+      cipher.setAAD(AAD);
+      const body = Buffer.concat([cipher.update(bsn, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    open(sealed) {
+      const decipher = createDecipheriv('aes-256-gcm', encryptionKey, sealed.subarray(0, 12));
+      decipher.setAAD(AAD);
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+    },
+    youthKey: (bsn) => hmac(`bsn:${bsn}`),
+    keyedHash: (text) => hmac(`text:${text}`),
+  };
+}

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { CovenantService } from '../services/covenant.js';
+import { institutionInput, municipalityInput, professionalInput } from '../services/covenant-schemas.js';
+import { admin } from './auth.js';
+import { parseInput } from './errors.js';
+
+/** The covenant administrator's API: municipalities, institutions, professionals, API keys. */
+export function adminRoutes(covenant: CovenantService): Router {
+  const r = Router();
+  const apiKeyInput = z.strictObject({ label: z.string().trim().max(100).optional() }).optional();
+
+  r.post('/municipalities', (req, res) => {
+    res.status(201).json(covenant.addMunicipality(admin(res), parseInput(municipalityInput, req.body)));
+  });
+  r.get('/municipalities', (_req, res) => {
+    res.json(covenant.listMunicipalities());
+  });
+  r.post('/institutions', (req, res) => {
+    res.status(201).json(covenant.addInstitution(admin(res), parseInput(institutionInput, req.body)));
+  });
+  r.get('/institutions', (_req, res) => {
+    res.json(covenant.listInstitutions());
+  });
+  r.post('/institutions/:id/professionals', (req, res) => {
+    res.status(201).json(covenant.addProfessional(admin(res), req.params.id, parseInput(professionalInput, req.body)));
+  });
+  r.get('/institutions/:id/professionals', (req, res) => {
+    res.json(covenant.listProfessionals(req.params.id));
+  });
+  r.post('/institutions/:id/professionals/:pid/deauthorisation', (req, res) => {
+    res.json(covenant.setAuthorised(admin(res), req.params.id, req.params.pid, false));
+  });
+  r.post('/institutions/:id/professionals/:pid/authorisation', (req, res) => {
+    res.json(covenant.setAuthorised(admin(res), req.params.id, req.params.pid, true));
+  });
+  r.post('/institutions/:id/api-keys', (req, res) => {
+    const input = parseInput(apiKeyInput, req.body);
+    res.status(201).json(covenant.createApiKey(admin(res), req.params.id, input?.label ?? null));
+  });
+  r.get('/institutions/:id/api-keys', (req, res) => {
+    res.json(covenant.listApiKeys(req.params.id));
+  });
+  r.post('/institutions/:id/api-keys/:keyId/revocation', (req, res) => {
+    res.json(covenant.revokeApiKey(admin(res), req.params.id, req.params.keyId));
+  });
+  return r;
+}

@@ -1,0 +1,38 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { RegionServices } from '../create-region.js';
+import { requireAdmin, requireProfessional } from './auth.js';
+import { adminRoutes } from './admin-routes.js';
+import { errorHandler, unknownRoute } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { signalRoutes } from './signal-routes.js';
+
+/** The regional index's HTTP surface: health, the admin API and the client-system API. */
+export function createHttpApp(s: RegionServices): Express {
+  const { ctx } = s;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.http.trustProxy);
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      ctx.log.info({ method: req.method, route: `${req.baseUrl}${req.route?.path ?? ''}`, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: ctx.config.http.bodyLimit, strict: true }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', region: ctx.config.region.id });
+  });
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant));
+  app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault));
+  app.use(unknownRoute);
+  app.use(errorHandler(ctx.log));
+  return app;
+}

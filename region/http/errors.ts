@@ -1,0 +1,50 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+
+/** Parses input at the edge with a zod schema; a mistake becomes a 400 that names the field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.infer<S> {
+  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  const message = result.error.issues
+    .slice(0, 5)
+    .map((i) => {
+      const path = i.path.length ? i.path.join('.') : where;
+      if (i.code === 'unrecognized_keys') return `${path === where ? where : path}: unknown field(s) ${i.keys.join(', ')} (only the fields the law allows are accepted)`;
+      if (i.code === 'invalid_type' && i.input === undefined) return `${path}: is required`;
+      return `${path}: ${i.message}`;
+    })
+    .join('; ');
+  throw new AppError('VALIDATION_ERROR', message, 400);
+}
+
+export const unknownRoute: RequestHandler = (req, res) => {
+  res.status(404).json({ error: { code: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.path}` } });
+};
+
+/** Maps every error to { error: { code, message } }; internals stay in the log, never in the answer. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof AppError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message } });
+      return;
+    }
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' } });
+      return;
+    }
+    if (type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this endpoint accepts' } });
+      return;
+    }
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: { code: 'BAD_REQUEST', message: 'the request could not be read' } });
+      return;
+    }
+    log.error({ err: { name: (err as Error).name, stack: (err as Error).stack }, method: req.method, route: req.route?.path }, 'request failed');
+    res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: 'an internal error occurred; it has been logged' } });
+  };
+}

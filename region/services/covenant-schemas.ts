@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { INSTITUTION_CATEGORY_CODES } from '../domain/categories.js';
+
+/** Input shapes for the covenant area, shared by the admin API and the CLI's setup import. */
+const contact = {
+  name: z.string().trim().min(1, 'is required').max(200),
+  email: z.email('must be an e-mail address').max(200),
+  phone: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number such as 020-1234567'),
+};
+
+export const municipalityInput = z.strictObject({
+  code: z.string().regex(/^\d{4}$/, 'must be the 4-digit CBS municipality code, e.g. 0363'),
+  name: z.string().trim().min(1, 'is required').max(200),
+  checker: z.strictObject(contact),
+});
+export type MunicipalityInput = z.infer<typeof municipalityInput>;
+
+export const institutionInput = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(200),
+  category: z.enum(INSTITUTION_CATEGORY_CODES, { error: `must be one of: ${INSTITUTION_CATEGORY_CODES.join(', ')}` }),
+  coordinator: z.strictObject(contact).optional(),
+});
+export type InstitutionInput = z.infer<typeof institutionInput>;
+
+export const professionalInput = z.strictObject({
+  ...contact,
+  function: z.string().trim().min(1, 'is required').max(200),
+});
+export type ProfessionalInput = z.infer<typeof professionalInput>;
+
+export const covenantSetup = z.strictObject({
+  municipalities: z.array(municipalityInput).default([]),
+  institutions: z
+    .array(institutionInput.extend({ professionals: z.array(professionalInput).default([]) }))
+    .default([]),
+});
+export type CovenantSetup = z.infer<typeof covenantSetup>;

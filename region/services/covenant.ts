@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, conflict, notFound } from '../errors.js';
+import { newSecret, secretHash } from '../crypto/tokens.js';
+import { auditActor, type Actor, type RegionContext } from './context.js';
+import type { CovenantSetup, InstitutionInput, MunicipalityInput, ProfessionalInput } from './covenant-schemas.js';
+
+/**
+ * The covenant area and its people (7.1.3.1-7.1.3.3, Besluit Jeugdwet 7.1.1-7.1.7):
+ * municipalities with their checkers, institutions of designated categories, their authorised
+ * professionals, and the case systems' API keys.
+ */
+export interface ProfessionalRow {
+  id: string;
+  institution_id: string;
+  name: string;
+  function: string;
+  email: string;
+  phone: string;
+  authorised: number;
+}
+
+export function createCovenantService(ctx: RegionContext) {
+  const { db, audit } = ctx;
+  const q = {
+    municipality: db.prepare<[string], { code: string }>('SELECT code FROM municipalities WHERE code = ?'),
+    municipalities: db.prepare('SELECT code, name, checker_name, checker_email, checker_phone FROM municipalities ORDER BY code'),
+    insertMunicipality: db.prepare(
+      `INSERT INTO municipalities (code, name, checker_name, checker_email, checker_phone, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    institution: db.prepare<[string], { id: string; name: string; category: string }>('SELECT id, name, category FROM institutions WHERE id = ?'),
+    institutions: db.prepare('SELECT id, name, category, coordinator_name, coordinator_email, coordinator_phone FROM institutions ORDER BY name'),
+    insertInstitution: db.prepare(
+      `INSERT INTO institutions (id, name, category, coordinator_name, coordinator_email, coordinator_phone, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    professional: db.prepare<[string, string], ProfessionalRow>('SELECT * FROM professionals WHERE id = ? AND institution_id = ?'),
+    professionalById: db.prepare<[string], ProfessionalRow>('SELECT * FROM professionals WHERE id = ?'),
+    professionals: db.prepare<[string], ProfessionalRow>('SELECT * FROM professionals WHERE institution_id = ? ORDER BY name'),
+    insertProfessional: db.prepare(
+      `INSERT INTO professionals (id, institution_id, name, function, email, phone, authorised, authorised_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+    ),
+    setAuthorised: db.prepare('UPDATE professionals SET authorised = ?, authorised_at = CASE WHEN ? = 1 THEN ? ELSE authorised_at END, deauthorised_at = CASE WHEN ? = 0 THEN ? ELSE NULL END WHERE id = ?'),
+    insertApiKey: db.prepare('INSERT INTO api_keys (id, institution_id, key_hash, label, created_at) VALUES (?, ?, ?, ?, ?)'),
+    apiKeys: db.prepare('SELECT id, label, created_at, revoked_at FROM api_keys WHERE institution_id = ? ORDER BY created_at'),
+    revokeApiKey: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND institution_id = ? AND revoked_at IS NULL'),
+    apiKeyByHash: db.prepare<[string], { id: string; institution_id: string }>('SELECT id, institution_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL'),
+    insertAdminToken: db.prepare('INSERT INTO admin_tokens (id, token_hash, label, created_at) VALUES (?, ?, ?, ?)'),
+    adminTokenByHash: db.prepare<[string], { id: string }>('SELECT id FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL'),
+  };
+  const at = (): string => ctx.now().toISOString();
+  const log = (actor: Actor, action: string, objectType: string, objectId: string, outcome = 'ok'): void =>
+    audit.record({ ...auditActor(actor), action, objectType, objectId, outcome }, ctx.now());
+
+  function requireInstitution(id: string): { id: string; name: string; category: string } {
+    const row = q.institution.get(id);
+    if (!row) throw notFound('institution');
+    return row;
+  }
+
+  function requireProfessional(institutionId: string, professionalId: string): ProfessionalRow {
+    requireInstitution(institutionId);
+    const row = q.professional.get(professionalId, institutionId);
+    if (!row) throw notFound('professional');
+    return row;
+  }
+
+  const service = {
+    addMunicipality: db.transaction((actor: Actor, input: MunicipalityInput) => {
+      if (q.municipality.get(input.code)) throw conflict('MUNICIPALITY_EXISTS', `municipality ${input.code} is already part of the covenant area`);
+      q.insertMunicipality.run(input.code, input.name, input.checker.name, input.checker.email, input.checker.phone, at());
+      log(actor, 'municipality.add', 'municipality', input.code);
+      return { code: input.code };
+    }),
+    listMunicipalities: () => q.municipalities.all(),
+    municipalityExists: (code: string) => q.municipality.get(code) !== undefined,
+
+    addInstitution: db.transaction((actor: Actor, input: InstitutionInput) => {
+      const id = randomUUID();
+      const c = input.coordinator;
+      q.insertInstitution.run(id, input.name, input.category, c?.name ?? null, c?.email ?? null, c?.phone ?? null, at());
+      log(actor, 'institution.add', 'institution', id);
+      return { id };
+    }),
+    listInstitutions: () => q.institutions.all(),
+    requireInstitution,
+
+    addProfessional: db.transaction((actor: Actor, institutionId: string, input: ProfessionalInput) => {
+      requireInstitution(institutionId);
+      const id = randomUUID();
+      q.insertProfessional.run(id, institutionId, input.name, input.function, input.email, input.phone, at(), at());
+      log(actor, 'professional.add', 'professional', id);
+      return { id };
+    }),
+    listProfessionals: (institutionId: string) => {
+      requireInstitution(institutionId);
+      return q.professionals.all(institutionId).map((p) => ({
+        id: p.id, name: p.name, function: p.function, email: p.email, phone: p.phone, authorised: p.authorised === 1,
+      }));
+    },
+    requireProfessional,
+    findProfessional: (id: string) => q.professionalById.get(id) ?? null,
+    setAuthorised: db.transaction((actor: Actor, institutionId: string, professionalId: string, authorised: boolean) => {
+      requireProfessional(institutionId, professionalId);
+      const flag = authorised ? 1 : 0;
+      q.setAuthorised.run(flag, flag, at(), flag, at(), professionalId);
+      log(actor, authorised ? 'professional.authorise' : 'professional.deauthorise', 'professional', professionalId);
+      return { id: professionalId, authorised };
+    }),
+
+    createApiKey: db.transaction((actor: Actor, institutionId: string, label: string | null) => {
+      requireInstitution(institutionId);
+      const id = randomUUID();
+      const key = newSecret('vir');
+      q.insertApiKey.run(id, institutionId, secretHash(key), label, at());
+      log(actor, 'api-key.create', 'api-key', id);
+      return { id, key };
+    }),
+    listApiKeys: (institutionId: string) => {
+      requireInstitution(institutionId);
+      return q.apiKeys.all(institutionId);
+    },
+    revokeApiKey: db.transaction((actor: Actor, institutionId: string, keyId: string) => {
+      if (q.revokeApiKey.run(at(), keyId, institutionId).changes === 0) throw notFound('active API key');
+      log(actor, 'api-key.revoke', 'api-key', keyId);
+      return { id: keyId, revoked: true };
+    }),
+    /** The institution an API key belongs to, or null for an unknown or revoked key. */
+    authenticateApiKey: (key: string) => q.apiKeyByHash.get(secretHash(key)) ?? null,
+
+    createAdminToken: db.transaction((actor: Actor, label: string | null) => {
+      const id = randomUUID();
+      const token = newSecret('viradm');
+      q.insertAdminToken.run(id, secretHash(token), label, at());
+      log(actor, 'admin-token.create', 'admin-token', id);
+      return { id, token };
+    }),
+    authenticateAdminToken: (token: string) => q.adminTokenByHash.get(secretHash(token)) ?? null,
+
+    /** Imports a covenant setup file in one transaction: all of it, or nothing. */
+    importSetup: db.transaction((actor: Actor, setup: CovenantSetup) => {
+      const result = { municipalities: 0, institutions: [] as { id: string; name: string; professionals: { id: string; name: string }[] }[] };
+      for (const m of setup.municipalities) {
+        service.addMunicipality(actor, m);
+        result.municipalities++;
+      }
+      for (const inst of setup.institutions) {
+        const { professionals, ...rest } = inst;
+        const { id } = service.addInstitution(actor, rest);
+        const profs = professionals.map((p) => ({ id: service.addProfessional(actor, id, p).id, name: p.name }));
+        result.institutions.push({ id, name: inst.name, professionals: profs });
+      }
+      return result;
+    }),
+  };
+  return service;
+}
+
+export type CovenantService = ReturnType<typeof createCovenantService>;
+
+export function invalidInput(message: string): AppError {
+  return new AppError('VALIDATION_ERROR', message, 400);
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { RegionContext } from './context.js';
+
+/**
+ * Notices to professionals and to municipal checkers (7.1.2.3, 7.1.3.2, 7.1.4.6). A notice holds
+ * only ids; the contact details of the other professionals are read when the notice is read,
+ * so a notice never carries a BSN and always shows current contact details.
+ */
+export type NoticeKind = 'match' | 'participant-joined' | 'participant-left' | 'history';
+
+export interface NoticePayload {
+  family?: boolean;
+  /** The other professionals the notice is about. */
+  professionalIds?: string[];
+  matchEnded?: boolean;
+  /** history: the archived signal and when it ran. */
+  archivedSignalId?: string;
+  registeredAt?: string;
+  removedAt?: string;
+  /** checker notices: the municipality and how many professionals. */
+  municipality?: string;
+  participantCount?: number;
+}
+
+interface NoticeRow {
+  id: string;
+  kind: NoticeKind;
+  match_id: string | null;
+  payload: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+interface ContactRow {
+  id: string;
+  name: string;
+  function: string;
+  email: string;
+  phone: string;
+  institution_id: string;
+  institution_name: string;
+}
+
+export interface ProfessionalContact {
+  name: string;
+  function: string;
+  email: string;
+  phone: string;
+  institution: { id: string; name: string };
+}
+
+export function createNoticeService(ctx: RegionContext) {
+  const { db } = ctx;
+  const q = {
+    insert: db.prepare(
+      `INSERT INTO notices (id, recipient_kind, recipient_id, kind, match_id, payload, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    forRecipient: db.prepare<[string, string], NoticeRow>(
+      'SELECT id, kind, match_id, payload, created_at, read_at FROM notices WHERE recipient_kind = ? AND recipient_id = ? ORDER BY created_at DESC, rowid DESC',
+    ),
+    markRead: db.prepare('UPDATE notices SET read_at = ? WHERE recipient_kind = ? AND recipient_id = ? AND read_at IS NULL'),
+    contact: db.prepare<[string], ContactRow>(
+      `SELECT p.id, p.name, p.function, p.email, p.phone, i.id AS institution_id, i.name AS institution_name
+       FROM professionals p JOIN institutions i ON i.id = p.institution_id WHERE p.id = ?`,
+    ),
+  };
+
+  function contactOf(professionalId: string): ProfessionalContact | null {
+    const c = q.contact.get(professionalId);
+    if (!c) return null;
+    return { name: c.name, function: c.function, email: c.email, phone: c.phone, institution: { id: c.institution_id, name: c.institution_name } };
+  }
+
+  return {
+    contactOf,
+    toProfessional(professionalId: string, kind: NoticeKind, matchId: string | null, payload: NoticePayload): void {
+      q.insert.run(randomUUID(), 'professional', professionalId, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
+    },
+    toChecker(municipality: string, kind: NoticeKind, matchId: string, payload: NoticePayload): void {
+      q.insert.run(randomUUID(), 'checker', municipality, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
+    },
+    /** The recipient's notices, newest first, rendered with current contact details; marks them read. */
+    readAll: db.transaction((recipientKind: 'professional' | 'checker', recipientId: string) => {
+      const rows = q.forRecipient.all(recipientKind, recipientId);
+      q.markRead.run(ctx.now().toISOString(), recipientKind, recipientId);
+      return rows.map((row) => {
+        const p = JSON.parse(row.payload) as NoticePayload;
+        return {
+          id: row.id,
+          kind: row.kind,
+          matchId: row.match_id,
+          createdAt: row.created_at,
+          read: row.read_at !== null,
+          family: p.family ?? false,
+          ...(p.matchEnded !== undefined ? { matchEnded: p.matchEnded } : {}),
+          ...(p.professionalIds ? { professionals: p.professionalIds.map(contactOf).filter((c) => c !== null) } : {}),
+          ...(p.archivedSignalId ? { archivedSignal: { registeredAt: p.registeredAt, removedAt: p.removedAt } } : {}),
+          ...(p.municipality ? { municipality: p.municipality, participantCount: p.participantCount } : {}),
+        };
+      });
+    }),
+  };
+}
+
+export type NoticeService = ReturnType<typeof createNoticeService>;

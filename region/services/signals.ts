@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, notFound } from '../errors.js';
+import { checkNewSignal, checkRemovalDate } from '../domain/signal-rules.js';
+import { archiveEnd, goesToArchive, type RemovalReason } from '../domain/removal.js';
+import { turns23On } from '../domain/youth.js';
+import { auditActor, today, type Actor, type RegionContext } from './context.js';
+import type { MatchService } from './matches.js';
+import type { NoticeService } from './notices.js';
+
+/**
+ * Signals (meldingen): registration, extension, removal and archive (7.1.4.2-7.1.4.6).
+ * A signal holds only what 7.1.4.2 allows: the youth's BSN (sealed, plus its blind index), the
+ * professional and institution, when, and until when; plus the municipality (for its checker,
+ * 7.1.3.2) and the date the youth turns 23 (for removal at 23 and the archive's end). The
+ * birth date itself and the risk criterion are not stored.
+ */
+export interface SignalRow {
+  id: string;
+  youth_key: string | null;
+  turns23_on: string | null;
+  municipality: string;
+  professional_id: string;
+  institution_id: string;
+  status: 'active' | 'archived' | 'removed';
+  registered_at: string;
+  removal_date: string | null;
+  removed_at: string | null;
+  removal_reason: string | null;
+  archive_until: string | null;
+  match_id: string | null;
+}
+
+export interface RegisterInput {
+  bsn: string;
+  birthDate: string;
+  municipality: string;
+  legalGroundConfirmed: boolean;
+  removalDate?: string;
+}
+
+/** An Idempotency-Key and a keyed hash of the request it first came with. */
+export interface Idempotency {
+  key: string;
+  requestHash: string;
+}
+
+export interface Registration {
+  status: 200 | 201;
+  signal: SignalView;
+}
+
+type ProfessionalActor = Extract<Actor, { kind: 'professional' }>;
+
+export function signalView(row: SignalRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    municipality: row.municipality,
+    registeredAt: row.registered_at,
+    removalDate: row.removal_date,
+    matchId: row.status === 'active' ? row.match_id : null,
+    ...(row.status !== 'active' ? { removedAt: row.removed_at, removalReason: row.removal_reason } : {}),
+    ...(row.status === 'archived' ? { archiveUntil: row.archive_until } : {}),
+  };
+}
+export type SignalView = ReturnType<typeof signalView>;
+
+export function createSignalService(ctx: RegionContext, matches: MatchService, notices: NoticeService) {
+  const { db, vault, audit } = ctx;
+  const cols = 'id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id';
+  const q = {
+    byId: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE id = ?`),
+    ownActive: db.prepare<[string, string], SignalRow>(`SELECT ${cols} FROM signals WHERE youth_key = ? AND professional_id = ? AND status = 'active'`),
+    ofProfessional: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE professional_id = ? ORDER BY registered_at DESC, id`),
+    municipality: db.prepare<[string], { code: string }>('SELECT code FROM municipalities WHERE code = ?'),
+    insert: db.prepare(
+      `INSERT INTO signals (id, youth_key, bsn_sealed, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+    ),
+    unnotifiedArchive: db.prepare<[string, string], { id: string; professional_id: string; registered_at: string; removed_at: string }>(
+      `SELECT id, professional_id, registered_at, removed_at FROM signals
+       WHERE youth_key = ? AND status = 'archived' AND history_notified_at IS NULL AND professional_id <> ?`,
+    ),
+    idempotent: db.prepare<[string, string], { request_hash: string; status_code: number; response: string }>(
+      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE institution_id = ? AND key = ?',
+    ),
+    storeIdempotent: db.prepare(
+      'INSERT INTO idempotency_keys (institution_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    markHistoryNotified: db.prepare('UPDATE signals SET history_notified_at = ? WHERE id = ?'),
+    extend: db.prepare('UPDATE signals SET removal_date = ? WHERE id = ?'),
+    archive: db.prepare(
+      "UPDATE signals SET status = 'archived', removed_at = ?, removal_reason = ?, archive_until = ?, removal_date = NULL WHERE id = ?",
+    ),
+    erase: db.prepare(
+      `UPDATE signals SET status = 'removed', removed_at = ?, removal_reason = ?, youth_key = NULL, bsn_sealed = NULL,
+       turns23_on = NULL, archive_until = NULL, removal_date = NULL WHERE id = ?`,
+    ),
+  };
+  const record = (actor: Actor, action: string, objectId: string | null, outcome: string, detail?: Record<string, unknown>): void =>
+    audit.record({ ...auditActor(actor), action, objectType: 'signal', objectId, outcome, detail: detail ?? null }, ctx.now());
+
+  /** Runs a change; a refused change is audited with its code, outside the rolled-back transaction. */
+  function audited<T>(actor: Actor, action: string, objectId: string | null, work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      if (err instanceof AppError) record(actor, action, objectId, `rejected:${err.code}`);
+      throw err;
+    }
+  }
+
+  function ownSignal(actor: ProfessionalActor, id: string): SignalRow {
+    const row = q.byId.get(id);
+    if (!row || row.professional_id !== actor.professionalId) throw notFound('signal');
+    return row;
+  }
+
+  const registerTx = db.transaction((actor: ProfessionalActor, input: RegisterInput, idem?: Idempotency): Registration => {
+    if (idem) {
+      const seen = q.idempotent.get(actor.institutionId, idem.key);
+      if (seen && seen.request_hash !== idem.requestHash) {
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request', 422);
+      }
+      if (seen) {
+        record(actor, 'signal.register', null, 'replayed');
+        return { status: seen.status_code as 200 | 201, signal: JSON.parse(seen.response) as SignalView };
+      }
+    }
+    const result = registerOnce(actor, input);
+    if (idem) {
+      q.storeIdempotent.run(actor.institutionId, idem.key, idem.requestHash, result.status, JSON.stringify(result.signal), ctx.now().toISOString());
+    }
+    return result;
+  });
+
+  function registerOnce(actor: ProfessionalActor, input: RegisterInput): Registration {
+    const day = today(ctx);
+    const removalDate = checkNewSignal(input, day);
+    if (!q.municipality.get(input.municipality)) {
+      throw new AppError('UNKNOWN_MUNICIPALITY', `municipality ${input.municipality} is not part of this covenant area`, 422);
+    }
+    const youthKey = vault.youthKey(input.bsn);
+    const existing = q.ownActive.get(youthKey, actor.professionalId);
+    if (existing) {
+      record(actor, 'signal.register', existing.id, 'existing');
+      return { status: 200, signal: signalView(existing) };
+    }
+    const id = randomUUID();
+    const now = ctx.now().toISOString();
+    q.insert.run(id, youthKey, vault.seal(input.bsn), turns23On(input.birthDate), input.municipality, actor.professionalId, actor.institutionId, now, removalDate);
+    for (const archived of q.unnotifiedArchive.all(youthKey, actor.professionalId)) {
+      notices.toProfessional(actor.professionalId, 'history', null, {
+        professionalIds: [archived.professional_id], archivedSignalId: archived.id, registeredAt: archived.registered_at, removedAt: archived.removed_at,
+      });
+      q.markHistoryNotified.run(now, archived.id);
+    }
+    matches.signalActivated(id, youthKey);
+    record(actor, 'signal.register', id, 'ok');
+    return { status: 201, signal: signalView(q.byId.get(id)!) };
+  }
+
+  /** Removes a signal for a reason; archives it only where 7.1.4.6 says so. Used by professionals and by the index itself. */
+  const removeTx = db.transaction((actor: Actor, row: SignalRow, reason: RemovalReason) => {
+    if (row.status !== 'active') throw new AppError('SIGNAL_NOT_ACTIVE', `signal is ${row.status}, not active`, 409);
+    const now = ctx.now().toISOString();
+    if (goesToArchive(reason)) {
+      q.archive.run(now, reason, archiveEnd(today(ctx), row.turns23_on!), row.id);
+    } else {
+      q.erase.run(now, reason, row.id);
+    }
+    matches.signalDeactivated(row.id, row.match_id, row.professional_id);
+    record(actor, 'signal.remove', row.id, 'ok', { reason, archived: goesToArchive(reason) });
+    return signalView(q.byId.get(row.id)!);
+  });
+
+  return {
+    /** Registers a signal; the same professional on the same youth gets their active signal back (200). */
+    register: (actor: ProfessionalActor, input: RegisterInput, idem?: Idempotency) =>
+      audited(actor, 'signal.register', null, () => registerTx(actor, input, idem)),
+
+    list(actor: ProfessionalActor) {
+      const rows = q.ofProfessional.all(actor.professionalId);
+      record(actor, 'signal.list', null, 'ok', { count: rows.length });
+      return rows.map(signalView);
+    },
+
+    get(actor: ProfessionalActor, id: string) {
+      return audited(actor, 'signal.read', id, () => {
+        const row = ownSignal(actor, id);
+        record(actor, 'signal.read', id, 'ok');
+        return signalView(row);
+      });
+    },
+
+    extend: (actor: ProfessionalActor, id: string, removalDate: string | undefined) =>
+      audited(actor, 'signal.extend', id, () =>
+        db.transaction(() => {
+          const row = ownSignal(actor, id);
+          if (row.status !== 'active') throw new AppError('SIGNAL_NOT_ACTIVE', `signal is ${row.status}, not active`, 409);
+          const day = today(ctx);
+          const date = checkRemovalDate(removalDate, day, day, row.turns23_on!);
+          if (date <= row.removal_date!) {
+            throw new AppError('NOT_AN_EXTENSION', `removalDate must lie after the current removal date ${row.removal_date}`, 400);
+          }
+          q.extend.run(date, id);
+          record(actor, 'signal.extend', id, 'ok');
+          return signalView(q.byId.get(id)!);
+        })(),
+      ),
+
+    remove: (actor: ProfessionalActor, id: string, reason: RemovalReason) =>
+      audited(actor, 'signal.remove', id, () => removeTx(actor, ownSignal(actor, id), reason)),
+
+    /** The index removes a signal itself (expiry, 23rd birthday, death). */
+    removeBySystem: (id: string, reason: RemovalReason) => {
+      const row = q.byId.get(id);
+      if (!row) throw notFound('signal');
+      return removeTx({ kind: 'system' }, row, reason);
+    },
+  };
+}
+
+export type SignalService = ReturnType<typeof createSignalService>;

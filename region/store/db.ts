@@ -1,0 +1,29 @@
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** Opens a SQLite file with the pragmas this product relies on and brings its schema up to date. */
+export function openDatabase(file: string, migrations: readonly string[]): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('secure_delete = ON');
+  migrate(db, migrations);
+  return db;
+}
+
+/** Applies the steps past PRAGMA user_version, each in its own transaction. Returns how many ran. */
+export function migrate(db: Db, migrations: readonly string[]): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  let applied = 0;
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+    applied++;
+  }
+  return applied;
+}

@@ -1,0 +1,132 @@
+/**
+ * Ordered schema steps, tracked by PRAGMA user_version, each applied in a transaction.
+ * Append only: never edit a step that has shipped.
+ */
+export const REGION_MIGRATIONS: readonly string[] = [
+  // 1: the covenant area, its people, signals, matches, notices, audit
+  `
+  CREATE TABLE municipalities (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    checker_name TEXT NOT NULL,
+    checker_email TEXT NOT NULL,
+    checker_phone TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE institutions (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    coordinator_name TEXT,
+    coordinator_email TEXT,
+    coordinator_phone TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE professionals (
+    id TEXT PRIMARY KEY,
+    institution_id TEXT NOT NULL REFERENCES institutions(id),
+    name TEXT NOT NULL,
+    function TEXT NOT NULL,
+    email TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    authorised INTEGER NOT NULL CHECK (authorised IN (0, 1)),
+    authorised_at TEXT,
+    deauthorised_at TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX professionals_institution ON professionals(institution_id);
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    institution_id TEXT NOT NULL REFERENCES institutions(id),
+    key_hash TEXT NOT NULL UNIQUE,
+    label TEXT,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE TABLE admin_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    label TEXT,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE TABLE matches (
+    id TEXT PRIMARY KEY,
+    youth_key TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('person', 'family')),
+    status TEXT NOT NULL CHECK (status IN ('active', 'ended')),
+    created_at TEXT NOT NULL,
+    ended_at TEXT
+  );
+  CREATE UNIQUE INDEX matches_active_youth ON matches(youth_key) WHERE status = 'active';
+  CREATE TABLE signals (
+    id TEXT PRIMARY KEY,
+    youth_key TEXT,
+    bsn_sealed BLOB,
+    turns23_on TEXT,
+    municipality TEXT NOT NULL REFERENCES municipalities(code),
+    professional_id TEXT NOT NULL REFERENCES professionals(id),
+    institution_id TEXT NOT NULL REFERENCES institutions(id),
+    status TEXT NOT NULL CHECK (status IN ('active', 'archived', 'removed')),
+    registered_at TEXT NOT NULL,
+    removal_date TEXT,
+    removed_at TEXT,
+    removal_reason TEXT,
+    archive_until TEXT,
+    history_notified_at TEXT,
+    match_id TEXT REFERENCES matches(id),
+    CHECK (status = 'removed' OR (youth_key IS NOT NULL AND bsn_sealed IS NOT NULL)),
+    CHECK (status <> 'removed' OR (youth_key IS NULL AND bsn_sealed IS NULL AND turns23_on IS NULL))
+  );
+  CREATE INDEX signals_active_youth ON signals(youth_key) WHERE status = 'active';
+  CREATE INDEX signals_archived_youth ON signals(youth_key) WHERE status = 'archived';
+  CREATE INDEX signals_professional ON signals(professional_id, status);
+  CREATE TABLE match_participants (
+    match_id TEXT NOT NULL REFERENCES matches(id),
+    signal_id TEXT NOT NULL REFERENCES signals(id),
+    professional_id TEXT NOT NULL REFERENCES professionals(id),
+    joined_at TEXT NOT NULL,
+    left_at TEXT,
+    PRIMARY KEY (match_id, signal_id)
+  );
+  CREATE INDEX match_participants_professional ON match_participants(professional_id);
+  CREATE TABLE notices (
+    id TEXT PRIMARY KEY,
+    recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('professional', 'checker')),
+    recipient_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    match_id TEXT REFERENCES matches(id),
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    read_at TEXT
+  );
+  CREATE INDEX notices_recipient ON notices(recipient_kind, recipient_id, created_at);
+  CREATE TABLE idempotency_keys (
+    institution_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    response TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (institution_id, key)
+  );
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_kind TEXT NOT NULL,
+    actor_id TEXT,
+    institution_id TEXT,
+    action TEXT NOT NULL,
+    object_type TEXT,
+    object_id TEXT,
+    outcome TEXT NOT NULL,
+    detail TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  `,
+];
