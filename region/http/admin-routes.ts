@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { CovenantService } from '../services/covenant.js';
+import type { NoticeService } from '../services/notices.js';
 import { institutionInput, municipalityInput, professionalInput } from '../services/covenant-schemas.js';
 import { admin } from './auth.js';
 import { parseInput } from './errors.js';
 
 /** The covenant administrator's API: municipalities, institutions, professionals, API keys. */
-export function adminRoutes(covenant: CovenantService): Router {
+export function adminRoutes(covenant: CovenantService, notices: NoticeService): Router {
   const r = Router();
   const apiKeyInput = z.strictObject({ label: z.string().trim().max(100).optional() }).optional();
 
@@ -15,6 +16,10 @@ export function adminRoutes(covenant: CovenantService): Router {
   });
   r.get('/municipalities', (_req, res) => {
     res.json(covenant.listMunicipalities());
+  });
+  r.get('/municipalities/:code/notices', (req, res) => {
+    covenant.requireMunicipality(req.params.code);
+    res.json(notices.readAll('checker', req.params.code));
   });
   r.post('/institutions', (req, res) => {
     res.status(201).json(covenant.addInstitution(admin(res), parseInput(institutionInput, req.body)));

@@ -30,7 +30,7 @@ export function createHttpApp(s: RegionServices): Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant));
+  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices));
   app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault));
   app.use(unknownRoute);
   app.use(errorHandler(ctx.log));

@@ -33,7 +33,10 @@ export function signalRoutes(signals: SignalService, matches: MatchService, noti
     if (key !== undefined && !idempotencyKey.safeParse(key).success) {
       throw new AppError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-200 visible ASCII characters', 400);
     }
-    const idem = key ? { key, requestHash: vault.keyedHash(`${actor.professionalId}\n${JSON.stringify(body)}`) } : undefined;
+    // Both are keyed hashes: a case system may well put a BSN in its Idempotency-Key.
+    const idem = key
+      ? { key: vault.keyedHash(`idempotency-key\n${key}`), requestHash: vault.keyedHash(`${actor.professionalId}\n${JSON.stringify(body)}`) }
+      : undefined;
     const result = signals.register(actor, { ...body, legalGroundConfirmed: body.legalGroundConfirmed === true }, idem);
     res.status(result.status).json(result.signal);
   });
@@ -59,7 +62,7 @@ export function signalRoutes(signals: SignalService, matches: MatchService, noti
   });
   r.get('/notices', (_req, res) => {
     const actor = professional(res);
-    res.json(notices.readAll('professional', actor.professionalId));
+    res.json(notices.readAll('professional', actor.professionalId, actor.institutionId));
   });
   return r;
 }

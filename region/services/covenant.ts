@@ -74,7 +74,9 @@ export function createCovenantService(ctx: RegionContext) {
       return { code: input.code };
     }),
     listMunicipalities: () => q.municipalities.all(),
-    municipalityExists: (code: string) => q.municipality.get(code) !== undefined,
+    requireMunicipality: (code: string) => {
+      if (!q.municipality.get(code)) throw notFound('municipality');
+    },
 
     addInstitution: db.transaction((actor: Actor, input: InstitutionInput) => {
       const id = randomUUID();

@@ -81,9 +81,13 @@ export function createNoticeService(ctx: RegionContext) {
       q.insert.run(randomUUID(), 'checker', municipality, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
     },
     /** The recipient's notices, newest first, rendered with current contact details; marks them read. */
-    readAll: db.transaction((recipientKind: 'professional' | 'checker', recipientId: string) => {
+    readAll: db.transaction((recipientKind: 'professional' | 'checker', recipientId: string, institutionId: string | null = null) => {
       const rows = q.forRecipient.all(recipientKind, recipientId);
       q.markRead.run(ctx.now().toISOString(), recipientKind, recipientId);
+      ctx.audit.record(
+        { actorKind: recipientKind, actorId: recipientId, institutionId, action: 'notice.list', objectType: 'notice', outcome: 'ok', detail: { count: rows.length } },
+        ctx.now(),
+      );
       return rows.map((row) => {
         const p = JSON.parse(row.payload) as NoticePayload;
         return {

@@ -144,4 +144,4 @@ export async function setupArea(baseUrl: string): Promise<TestArea> {
 }
 
 /** Valid BSNs (elfproef) for tests. */
-export const BSN = ['111222333', '123456782', '999999990', '100000009', '012345672'] as const;
+export const BSN = ['111222333', '232262536', '999999990', '100000009', '012345672'] as const;
