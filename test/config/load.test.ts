@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../config/load.js';
+
+const KEY_A = Buffer.alloc(32, 1).toString('base64');
+const KEY_B = Buffer.alloc(32, 2).toString('base64');
+
+describe('configuration', () => {
+  it('starts with no configuration at all, in development with demo data', () => {
+    const c = loadConfig({});
+    expect(c).to.include({ mode: 'development', demo: true, port: 8080, timeZone: 'Europe/Amsterdam' });
+  });
+
+  it('honours PORT, REGION_DATA_DIR and REGION_ADMIN_TOKEN', () => {
+    const token = 'x'.repeat(40);
+    const c = loadConfig({ PORT: '9090', REGION_DATA_DIR: '/tmp/vir', REGION_ADMIN_TOKEN: token });
+    expect(c).to.include({ port: 9090, dataDir: '/tmp/vir', adminToken: token });
+  });
+
+  it('names the key and what is wrong for a bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).to.throw(ConfigError, 'port (PORT): must be a whole number, got "eighty"');
+    expect(() => loadConfig({ REGION_ADMIN_TOKEN: 'short' })).to.throw(ConfigError, 'config key adminToken: must be at least 32 characters');
+    expect(() => loadConfig({ REGION_BSN_INDEX_KEY: 'abc' })).to.throw(ConfigError, 'config key keys.bsnIndex: must be 32 bytes, base64-encoded');
+    expect(() => loadConfig({ REGION_TIME_ZONE: 'Mars/Olympus' })).to.throw(ConfigError, 'config key timeZone');
+  });
+
+  it('reads a config file named by REGION_CONFIG, and rejects unknown keys in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vir-config-'));
+    const file = join(dir, 'area.json');
+    writeFileSync(file, JSON.stringify({ region: { id: 'utrecht', name: 'Regio Utrecht' }, port: 7000 }));
+    expect(loadConfig({ REGION_CONFIG: file })).to.deep.include({ port: 7000, region: { id: 'utrecht', name: 'Regio Utrecht' } });
+    writeFileSync(file, JSON.stringify({ prot: 7000 }));
+    expect(() => loadConfig({ REGION_CONFIG: file })).to.throw(ConfigError, 'prot');
+    writeFileSync(file, '{ not json');
+    expect(() => loadConfig({ REGION_CONFIG: file })).to.throw(ConfigError, 'cannot be read as JSON');
+  });
+
+  it('refuses to start in production without real BSN keys, or with demo data', () => {
+    expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false' })).to.throw(ConfigError, 'keys.bsnEncryption: required in production');
+    expect(() => loadConfig({ NODE_ENV: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A })).to.throw(ConfigError, 'keys.bsnIndex');
+    expect(() => loadConfig({ REGION_MODE: 'production', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B })).to.throw(ConfigError, 'demo');
+    expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_A })).to.throw(ConfigError, 'must differ');
+    const ok = loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B });
+    expect(ok.mode).to.equal('production');
+  });
+});
