@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BSN, call, setupArea, startTestRegion, TestClock } from '../helpers/region.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function startMain(env: Record<string, string>): { child: ChildProcess; output: () => string; ready: Promise<string> } {
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'region/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in 20 s:\n${out}`)), 20_000);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString();
+      if (out.includes('regional index ready')) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${out}`));
+    });
+  });
+  return { child, output: () => out, ready };
+}
+
+describe('starting the regional index', () => {
+  it('starts the demo with no configuration, and the README\'s curl commands register signals and show a match', async function () {
+    this.timeout(40_000);
+    const dataDir = mkdtempSync(join(tmpdir(), 'vir-demo-'));
+    const run = startMain({ REGION_DATA_DIR: dataDir, PORT: '0' });
+    try {
+      const banner = await run.ready;
+      expect(banner).to.contain('development BSN keys in use');
+      const keys = JSON.parse(readFileSync(join(dataDir, 'dev-keys.json'), 'utf8'));
+      expect(Object.keys(keys)).to.deep.equal(['bsnEncryption', 'bsnIndex']);
+      expect(statSync(join(dataDir, 'dev-keys.json')).mode & 0o777).to.equal(0o600);
+      const exports = banner.split('\n').filter((l) => l.startsWith('export ')).join('\n');
+      expect(exports).to.match(/export KEY_A=vir_\S+ PRO_A=\S+/);
+      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+      const block = /<!-- demo-curl:start -->\s*```bash\n([\s\S]*?)```/.exec(readme)![1];
+      const result = spawnSync('bash', ['-euo', 'pipefail', '-c', `${exports}\n${block}`], { encoding: 'utf8', timeout: 20_000 });
+      expect(result.status, result.stderr).to.equal(0);
+      const [first, second, matches, notices] = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(first).to.include({ status: 'active', matchId: null });
+      expect(second.matchId).to.be.a('string');
+      expect(matches[0].id).to.equal(second.matchId);
+      expect(matches[0].participants.find((p: { own: boolean }) => !p.own).professional.name).to.equal('Daan Bakker');
+      expect(notices[0]).to.include({ kind: 'match', matchId: second.matchId });
+      expect(run.output()).not.to.contain('111222333');
+    } finally {
+      run.child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start in production without real keys, with one line naming the key', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'region/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', REGION_MODE: 'production', REGION_DEMO: 'false' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).to.equal(1);
+    expect(r.stderr.trim()).to.equal('config key keys.bsnEncryption: required in production (set REGION_BSN_ENCRYPTION_KEY)');
+  });
+
+  it('keeps its development keys across a restart, so stored signals still match', async () => {
+    const clock = new TestClock();
+    const first = await startTestRegion({}, clock);
+    const area = await setupArea(first.baseUrl);
+    const body = { bsn: BSN[0], birthDate: '2011-02-03', municipality: '0344', legalGroundConfirmed: true };
+    await call(first.baseUrl, 'POST', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId, body });
+    await first.region.close();
+    const second = await startTestRegion({ dataDir: first.dataDir }, clock);
+    try {
+      const r = await call(second.baseUrl, 'POST', '/api/v1/signals', { token: area.b.token, professionalId: area.b.professionalId, body });
+      expect(r.status).to.equal(201);
+      expect(r.body.matchId).to.be.a('string');
+    } finally {
+      await second.close();
+    }
+  });
+});
