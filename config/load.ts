@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cron from 'node-cron';
 import { z } from 'zod';
+import { INSTITUTION_CATEGORY_CODES } from '../region/domain/categories.js';
 
 /**
  * The one configuration loader: config/default.json, then an optional file named by
@@ -26,6 +28,18 @@ export const configSchema = z.strictObject({
   http: z.strictObject({ bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 32kb'), trustProxy: z.boolean() }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   idempotency: z.strictObject({ retentionHours: z.number().int().min(1) }),
+  lifecycle: z.strictObject({
+    schedule: z.string().refine((e) => cron.validate(e), 'must be a cron expression such as "5 0 * * *"'),
+    runAtStart: z.boolean(),
+    informingReminderDays: z.number().int().min(1).max(365),
+  }),
+  coordination: z.strictObject({
+    checkAfterDays: z.number().int().min(1).max(365),
+    /** Covenant decision rule: the regievoerder comes from the first institution category in this order. */
+    categoryOrder: z
+      .array(z.enum(INSTITUTION_CATEGORY_CODES, { error: `must be one of: ${INSTITUTION_CATEGORY_CODES.join(', ')}` }))
+      .refine((a) => new Set(a).size === a.length, 'must not name a category twice'),
+  }),
 });
 
 export type RegionConfig = z.infer<typeof configSchema>;
@@ -104,6 +118,7 @@ function fromEnv(env: Env): Json {
   set(['keys', 'bsnEncryption'], env.REGION_BSN_ENCRYPTION_KEY);
   set(['keys', 'bsnIndex'], env.REGION_BSN_INDEX_KEY);
   set(['log', 'level'], env.LOG_LEVEL);
+  set(['lifecycle', 'schedule'], env.REGION_LIFECYCLE_SCHEDULE);
   return o;
 }
 

@@ -15,6 +15,9 @@ import { createCovenantService } from './services/covenant.js';
 import { createMatchService } from './services/matches.js';
 import { createNoticeService } from './services/notices.js';
 import { createSignalService } from './services/signals.js';
+import { createLifecycleService } from './services/lifecycle.js';
+import { createJobRuns } from './jobs/job-runs.js';
+import { createScheduler } from './jobs/scheduler.js';
 
 export const REGION_DB_FILE = 'region.db';
 
@@ -22,6 +25,8 @@ export interface RegionOptions {
   log?: Logger;
   /** The current moment; tests pass a controllable clock. */
   now?: () => Date;
+  /** Fault-injection seam for tests (see RegionContext.onStep). */
+  onStep?: (step: string, id: string) => void;
 }
 
 /** The composition root of one regional index: builds everything from a config object. */
@@ -37,12 +42,16 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
     config,
     log,
     now: options.now ?? (() => new Date()),
+    onStep: options.onStep,
   };
   const covenant = createCovenantService(ctx);
   const notices = createNoticeService(ctx);
   const matches = createMatchService(ctx, notices);
   const signals = createSignalService(ctx, matches, notices);
-  return { ctx, covenant, notices, matches, signals };
+  const lifecycle = createLifecycleService(ctx, signals, notices);
+  const jobRuns = createJobRuns(ctx);
+  const scheduler = createScheduler(ctx, jobRuns, lifecycle);
+  return { ctx, covenant, notices, matches, signals, lifecycle, jobRuns, scheduler };
 }
 
 export type RegionServices = ReturnType<typeof createRegionServices>;
@@ -65,11 +74,13 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
       new Promise((resolve, reject) => {
         server = app.listen(config.port, config.host, (err?: Error) => {
           if (err) return reject(err);
+          services.scheduler.start();
           const address = server!.address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });
       }),
     close: async () => {
+      services.scheduler.stop();
       if (server) {
         const s = server;
         server = null;

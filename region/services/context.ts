@@ -14,6 +14,8 @@ export interface RegionContext {
   log: Logger;
   /** The current moment; tests pass a controllable clock. */
   now: () => Date;
+  /** Fault-injection seam for tests that stop a process between two steps of a change. */
+  onStep?: (step: string, id: string) => void;
 }
 
 export function today(ctx: RegionContext): CalendarDate {

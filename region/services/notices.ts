@@ -6,7 +6,14 @@ import type { RegionContext } from './context.js';
  * only ids; the contact details of the other professionals are read when the notice is read,
  * so a notice never carries a BSN and always shows current contact details.
  */
-export type NoticeKind = 'match' | 'participant-joined' | 'participant-left' | 'history';
+export type NoticeKind =
+  | 'match'
+  | 'participant-joined'
+  | 'participant-left'
+  | 'participant-changed'
+  | 'history'
+  | 'informing-reminder'
+  | 'handover';
 
 export interface NoticePayload {
   family?: boolean;
@@ -17,6 +24,9 @@ export interface NoticePayload {
   archivedSignalId?: string;
   registeredAt?: string;
   removedAt?: string;
+  /** informing-reminder and handover: the signal(s) concerned. */
+  signalId?: string;
+  signalIds?: string[];
   /** checker notices: the municipality and how many professionals. */
   municipality?: string;
   participantCount?: number;
@@ -100,6 +110,8 @@ export function createNoticeService(ctx: RegionContext) {
           ...(p.matchEnded !== undefined ? { matchEnded: p.matchEnded } : {}),
           ...(p.professionalIds ? { professionals: p.professionalIds.map(contactOf).filter((c) => c !== null) } : {}),
           ...(p.archivedSignalId ? { archivedSignal: { registeredAt: p.registeredAt, removedAt: p.removedAt } } : {}),
+          ...(p.signalId ? { signalId: p.signalId } : {}),
+          ...(p.signalIds ? { signalIds: p.signalIds } : {}),
           ...(p.municipality ? { municipality: p.municipality, participantCount: p.participantCount } : {}),
         };
       });

@@ -169,6 +169,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     } else {
       q.erase.run(now, reason, row.id);
     }
+    ctx.onStep?.('signal-updated', row.id);
     matches.signalDeactivated(row.id, row.match_id, row.professional_id);
     record(actor, 'signal.remove', row.id, 'ok', { reason, archived: goesToArchive(reason) });
     return signalView(q.byId.get(row.id)!);

@@ -129,4 +129,52 @@ export const REGION_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
   `,
+  // 2: the law's lifecycle: informing, coordination, coordinators, escalations, job runs
+  `
+  ALTER TABLE signals ADD COLUMN informing_reminded_at TEXT;
+  CREATE TABLE signal_informing (
+    signal_id TEXT PRIMARY KEY REFERENCES signals(id),
+    informed TEXT NOT NULL,
+    informed_on TEXT NOT NULL,
+    method TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+  );
+  ALTER TABLE professionals ADD COLUMN is_coordinator INTEGER NOT NULL DEFAULT 0 CHECK (is_coordinator IN (0, 1));
+  ALTER TABLE matches ADD COLUMN regievoerder_id TEXT REFERENCES professionals(id);
+  ALTER TABLE matches ADD COLUMN regievoerder_set_at TEXT;
+  ALTER TABLE matches ADD COLUMN regievoerder_by TEXT;
+  ALTER TABLE matches ADD COLUMN coordinated_at TEXT;
+  CREATE TABLE match_contacts (
+    match_id TEXT NOT NULL REFERENCES matches(id),
+    professional_id TEXT NOT NULL REFERENCES professionals(id),
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (match_id, professional_id)
+  );
+  CREATE TABLE escalations (
+    id TEXT PRIMARY KEY,
+    match_id TEXT NOT NULL REFERENCES matches(id),
+    municipality TEXT NOT NULL REFERENCES municipalities(code),
+    note TEXT,
+    outcome TEXT,
+    created_at TEXT NOT NULL,
+    resolved_at TEXT
+  );
+  CREATE TABLE checker_tokens (
+    id TEXT PRIMARY KEY,
+    municipality TEXT NOT NULL REFERENCES municipalities(code),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE TABLE job_runs (
+    id INTEGER PRIMARY KEY,
+    job TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    lease_until TEXT NOT NULL,
+    counts TEXT
+  );
+  CREATE INDEX signals_removal_due ON signals(removal_date) WHERE status = 'active';
+  CREATE INDEX signals_archive_due ON signals(archive_until) WHERE status = 'archived';
+  `,
 ];

@@ -34,7 +34,7 @@ export interface TestRegion {
 /** A real regional index on a real SQLite file in a temp folder, listening on 127.0.0.1 port 0. */
 export async function startTestRegion(overrides: Record<string, unknown> = {}, clock = new TestClock()): Promise<TestRegion> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vir-region-'));
-  const config = loadConfig({}, { host: '127.0.0.1', port: 0, dataDir, demo: false, adminToken: ADMIN_TOKEN, log: { level: 'info' }, ...overrides });
+  const config = loadConfig({}, { host: '127.0.0.1', port: 0, dataDir, demo: false, adminToken: ADMIN_TOKEN, log: { level: 'info' }, lifecycle: { runAtStart: false }, ...overrides });
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -1,0 +1,85 @@
+import { auditActor, today, type RegionContext } from './context.js';
+import type { NoticeService } from './notices.js';
+import type { SignalService } from './signals.js';
+
+/**
+ * What the index does by itself as time passes (7.1.4.5, 7.1.4.6, 7.1.5.1):
+ * - an active signal whose removal date has come is removed: archived when its term expired,
+ *   not archived when the removal date is the youth's 23rd birthday;
+ * - an archived signal is destroyed when its archive ends (5 years, or the 23rd birthday);
+ * - a signal not informed after N days gives its professional one reminder.
+ * Each signal is removed in its own transaction, so a run stopped mid-way leaves no half state
+ * and the next run finishes the work.
+ */
+export interface RemovalCounts {
+  [k: string]: number;
+  expired: number;
+  age23: number;
+  archiveDestroyed: number;
+}
+
+export function createLifecycleService(ctx: RegionContext, signals: SignalService, notices: NoticeService) {
+  const { db, audit } = ctx;
+  const q = {
+    dueActive: db.prepare<[string], { id: string; removal_date: string; turns23_on: string }>(
+      "SELECT id, removal_date, turns23_on FROM signals WHERE status = 'active' AND removal_date <= ? ORDER BY removal_date, id",
+    ),
+    dueArchive: db.prepare<[string], { id: string }>("SELECT id FROM signals WHERE status = 'archived' AND archive_until <= ? ORDER BY archive_until, id"),
+    destroy: db.prepare(
+      `UPDATE signals SET status = 'removed', youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL, archive_until = NULL
+       WHERE id = ? AND status = 'archived'`,
+    ),
+    notInformed: db.prepare<[string], { id: string; professional_id: string }>(
+      `SELECT s.id, s.professional_id FROM signals s LEFT JOIN signal_informing i ON i.signal_id = s.id
+       WHERE s.status = 'active' AND i.signal_id IS NULL AND s.informing_reminded_at IS NULL AND s.registered_at <= ?`,
+    ),
+    markReminded: db.prepare('UPDATE signals SET informing_reminded_at = ? WHERE id = ?'),
+  };
+  const system = { kind: 'system' } as const;
+
+  const destroyArchived = db.transaction((id: string) => {
+    if (q.destroy.run(id).changes === 0) return false;
+    audit.record({ ...auditActor(system), action: 'signal.archive-destroy', objectType: 'signal', objectId: id, outcome: 'ok' }, ctx.now());
+    return true;
+  });
+
+  const remindTx = db.transaction((cutoff: string) => {
+    let n = 0;
+    for (const s of q.notInformed.all(cutoff)) {
+      notices.toProfessional(s.professional_id, 'informing-reminder', null, { signalId: s.id });
+      q.markReminded.run(ctx.now().toISOString(), s.id);
+      n++;
+    }
+    if (n > 0) audit.record({ ...auditActor(system), action: 'lifecycle.informing-reminders', outcome: 'ok', detail: { reminders: n } }, ctx.now());
+    return n;
+  });
+
+  return {
+    /** One removal run; `heartbeat` is called after every signal (renews the job's lease). */
+    runRemoval(heartbeat: () => void = () => {}): RemovalCounts {
+      const day = today(ctx);
+      const counts: RemovalCounts = { expired: 0, age23: 0, archiveDestroyed: 0 };
+      for (const s of q.dueActive.all(day)) {
+        const atTwentyThree = s.removal_date >= s.turns23_on;
+        signals.removeBySystem(s.id, atTwentyThree ? 'age-23' : 'expired');
+        counts[atTwentyThree ? 'age23' : 'expired']++;
+        ctx.onStep?.('signal-removed', s.id);
+        heartbeat();
+      }
+      for (const s of q.dueArchive.all(day)) {
+        if (destroyArchived(s.id)) counts.archiveDestroyed++;
+        heartbeat();
+      }
+      audit.record({ ...auditActor(system), action: 'lifecycle.removal-run', outcome: 'ok', detail: counts }, ctx.now());
+      return counts;
+    },
+
+    /** One reminder per signal not informed within `informingReminderDays` of registration (7.1.5.1). */
+    runInformingReminders(): { reminders: number } {
+      const cutoff = new Date(ctx.now().getTime() - ctx.config.lifecycle.informingReminderDays * 86_400_000).toISOString();
+      return { reminders: remindTx(cutoff) };
+    },
+  };
+}
+
+export type LifecycleService = ReturnType<typeof createLifecycleService>;
