@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, type RegionConfig } from '../../config/load.js';
+import { createRegionServices, REGION_DB_FILE, type RegionServices } from '../create-region.js';
+import { AppError } from '../errors.js';
+import { createLogger } from '../log.js';
+
+/**
+ * How every operator command runs: load the configuration, open the regional index without its
+ * HTTP server, do the work, close the database, and turn any failure into one line on stderr
+ * and an exit code. A mistake the operator can fix never shows a stack trace.
+ */
+
+/** A mistake the operator can fix, with the exit code the command ends with. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** What a command prints for the operator: stdout, one line per call. */
+export function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export function databaseFile(config: RegionConfig): string {
+  return resolve(config.dataDir, REGION_DB_FILE);
+}
+
+export interface OpenOptions {
+  /** Refuse a data folder without a database instead of creating one (read-only commands). */
+  mustExist?: boolean;
+}
+
+/**
+ * Opens the regional index on the configured data folder (creating it, and migrating the
+ * database, as the server does at start), runs `work`, and always closes the database.
+ * Logs go to stderr, so that stdout holds only what the command prints.
+ */
+export function withRegion<T>(config: RegionConfig, options: OpenOptions, work: (s: RegionServices) => T): T {
+  const file = databaseFile(config);
+  if (options.mustExist && !existsSync(file)) {
+    throw new CliError(`no database at ${file}: run "region migrate" first, or check REGION_DATA_DIR`);
+  }
+  const services = createRegionServices(config, { log: createLogger(config.log.level, process.stderr) });
+  try {
+    return work(services);
+  } finally {
+    services.ctx.db.close();
+  }
+}
+
+/** Runs one command with the configuration from config/default.json, REGION_CONFIG and the environment. */
+export async function runCommand(command: (config: RegionConfig) => number | void | Promise<number | void>): Promise<void> {
+  try {
+    const config = loadConfig();
+    process.exitCode = (await command(config)) ?? 0;
+  } catch (err) {
+    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+    process.stderr.write(`${describeFailure(err)}\n`);
+  }
+}
+
+/** One line for a failure. Only a failure nobody foresaw (a bug) also gets its stack, for the bug report. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof AppError) return err.message;
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    // Operating system (EACCES, ENOSPC, ...) and SQLite (SQLITE_BUSY, SQLITE_NOTADB, ...) failures.
+    if (typeof code === 'string') return `${err.message} (${code})`;
+    return `unexpected error: ${err.message}\n${err.stack ?? ''}`.trimEnd();
+  }
+  return `unexpected error: ${String(err)}`;
+}
