@@ -16,6 +16,11 @@ import { createMatchService } from './services/matches.js';
 import { createNoticeService } from './services/notices.js';
 import { createSignalService } from './services/signals.js';
 import { createLifecycleService } from './services/lifecycle.js';
+import { createCoordinationService } from './services/coordination.js';
+import { createInformingService } from './services/informing.js';
+import { createCheckerService } from './services/checker.js';
+import { createHandoverService } from './services/handover.js';
+import { createDataSubjectService } from './services/data-subject.js';
 import { createJobRuns } from './jobs/job-runs.js';
 import { createScheduler } from './jobs/scheduler.js';
 
@@ -46,12 +51,17 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   };
   const covenant = createCovenantService(ctx);
   const notices = createNoticeService(ctx);
-  const matches = createMatchService(ctx, notices);
+  const coordination = createCoordinationService(ctx, notices);
+  const matches = createMatchService(ctx, notices, coordination);
+  const informing = createInformingService(ctx);
   const signals = createSignalService(ctx, matches, notices);
   const lifecycle = createLifecycleService(ctx, signals, notices);
   const jobRuns = createJobRuns(ctx);
   const scheduler = createScheduler(ctx, jobRuns, lifecycle);
-  return { ctx, covenant, notices, matches, signals, lifecycle, jobRuns, scheduler };
+  const checker = createCheckerService(ctx, matches);
+  const handover = createHandoverService(ctx, notices, coordination);
+  const dataSubject = createDataSubjectService(ctx, signals, lifecycle);
+  return { ctx, covenant, notices, coordination, matches, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject };
 }
 
 export type RegionServices = ReturnType<typeof createRegionServices>;

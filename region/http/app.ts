@@ -6,6 +6,9 @@ import { adminRoutes } from './admin-routes.js';
 import { errorHandler, unknownRoute } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { signalRoutes } from './signal-routes.js';
+import { coordinationRoutes } from './coordination-routes.js';
+import { adminLifecycleRoutes } from './admin-lifecycle-routes.js';
+import { checkerRoutes, requireChecker } from './checker-routes.js';
 
 /** The regional index's HTTP surface: health, the admin API and the client-system API. */
 export function createHttpApp(s: RegionServices): Express {
@@ -30,8 +33,9 @@ export function createHttpApp(s: RegionServices): Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices));
-  app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault));
+  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices), adminLifecycleRoutes(s));
+  app.use('/api/v1/checker', requireChecker(ctx, s.checker), checkerRoutes(s.checker, s.notices));
+  app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault), coordinationRoutes(s));
   app.use(unknownRoute);
   app.use(errorHandler(ctx.log));
   return app;

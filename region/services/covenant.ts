@@ -17,6 +17,7 @@ export interface ProfessionalRow {
   email: string;
   phone: string;
   authorised: number;
+  is_coordinator: number;
 }
 
 export function createCovenantService(ctx: RegionContext) {
@@ -42,6 +43,8 @@ export function createCovenantService(ctx: RegionContext) {
        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
     ),
     setAuthorised: db.prepare('UPDATE professionals SET authorised = ?, authorised_at = CASE WHEN ? = 1 THEN ? ELSE authorised_at END, deauthorised_at = CASE WHEN ? = 0 THEN ? ELSE NULL END WHERE id = ?'),
+    activeSignalCount: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM signals WHERE professional_id = ? AND status = 'active'"),
+    setCoordinator: db.prepare('UPDATE professionals SET is_coordinator = ? WHERE id = ?'),
     insertApiKey: db.prepare('INSERT INTO api_keys (id, institution_id, key_hash, label, created_at) VALUES (?, ?, ?, ?, ?)'),
     apiKeys: db.prepare('SELECT id, label, created_at, revoked_at FROM api_keys WHERE institution_id = ? ORDER BY created_at'),
     revokeApiKey: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND institution_id = ? AND revoked_at IS NULL'),
@@ -98,19 +101,29 @@ export function createCovenantService(ctx: RegionContext) {
     listProfessionals: (institutionId: string) => {
       requireInstitution(institutionId);
       return q.professionals.all(institutionId).map((p) => ({
-        id: p.id, name: p.name, function: p.function, email: p.email, phone: p.phone, authorised: p.authorised === 1,
+        id: p.id, name: p.name, function: p.function, email: p.email, phone: p.phone, authorised: p.authorised === 1, coordinator: p.is_coordinator === 1,
       }));
     },
     requireProfessional,
     findProfessional: (id: string) => q.professionalById.get(id) ?? null,
     setAuthorised: db.transaction((actor: Actor, institutionId: string, professionalId: string, authorised: boolean) => {
       requireProfessional(institutionId, professionalId);
+      const active = q.activeSignalCount.get(professionalId)!.n;
+      if (!authorised && active > 0) {
+        throw conflict('ACTIVE_SIGNALS_PRESENT', `this professional still has ${active} active signal(s): hand them over to a colleague first (7.1.3.3)`);
+      }
       const flag = authorised ? 1 : 0;
       q.setAuthorised.run(flag, flag, at(), flag, at(), professionalId);
       log(actor, authorised ? 'professional.authorise' : 'professional.deauthorise', 'professional', professionalId);
       return { id: professionalId, authorised };
     }),
 
+    setCoordinator: db.transaction((actor: Actor, institutionId: string, professionalId: string, coordinator: boolean) => {
+      requireProfessional(institutionId, professionalId);
+      q.setCoordinator.run(coordinator ? 1 : 0, professionalId);
+      log(actor, coordinator ? 'professional.coordinator-grant' : 'professional.coordinator-revoke', 'professional', professionalId);
+      return { id: professionalId, coordinator };
+    }),
     createApiKey: db.transaction((actor: Actor, institutionId: string, label: string | null) => {
       requireInstitution(institutionId);
       const id = randomUUID();

@@ -55,6 +55,7 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
   });
 
   return {
+    destroyArchived: (id: string): boolean => destroyArchived(id),
     /** One removal run; `heartbeat` is called after every signal (renews the job's lease). */
     runRemoval(heartbeat: () => void = () => {}): RemovalCounts {
       const day = today(ctx);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { notFound } from '../errors.js';
 import { distinctProfessionals, isMatch } from '../domain/matching.js';
 import { auditActor, type Actor, type RegionContext } from './context.js';
+import type { CoordinationService } from './coordination.js';
 import type { NoticeService } from './notices.js';
 
 /**
@@ -30,7 +31,7 @@ interface ParticipantRow {
   registered_at: string;
 }
 
-export function createMatchService(ctx: RegionContext, notices: NoticeService) {
+export function createMatchService(ctx: RegionContext, notices: NoticeService, coordination: CoordinationService) {
   const { db } = ctx;
   const q = {
     activeOfYouth: db.prepare<[string], ActiveRow>("SELECT id, professional_id, municipality FROM signals WHERE youth_key = ? AND status = 'active'"),
@@ -86,6 +87,7 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService) {
         notices.toProfessional(p, 'match', matchId, { family: false, professionalIds: pros.filter((o) => o !== p) });
       }
       tellCheckers(matchId, active.map((s) => s.municipality), pros.length);
+      coordination.participantsChanged(matchId);
       return matchId;
     }
     const before = q.participants.all(existing.id);
@@ -101,6 +103,7 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService) {
     if (!before.some((p) => p.municipality === newcomer.municipality)) {
       tellCheckers(existing.id, [newcomer.municipality], others.length + 1);
     }
+    coordination.participantsChanged(existing.id);
     return existing.id;
   }
 
@@ -121,6 +124,7 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService) {
     for (const p of pros) {
       notices.toProfessional(p, 'participant-left', matchId, { family: false, professionalIds: [professionalId], matchEnded: ended });
     }
+    if (!ended) coordination.participantsChanged(matchId, professionalId);
   }
 
   /** The match as a participant sees it: the others' contact details, never a BSN. */
@@ -130,16 +134,21 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService) {
     const rows = match.status === 'active' ? q.participants.all(matchId) : q.everParticipants.all(matchId);
     const seen = new Map<string, ParticipantRow>();
     for (const r of rows) if (!seen.has(r.professional_id)) seen.set(r.professional_id, r);
+    const coord = coordination.state(matchId);
     return {
       id: match.id,
       kind: match.kind,
       status: match.status,
       createdAt: match.created_at,
       endedAt: match.ended_at,
+      regievoerder: coord.regievoerderId ? notices.contactOf(coord.regievoerderId) : null,
+      coordinated: coord.coordinated,
       participants: [...seen.values()].map((r) => ({
         own: r.professional_id === viewer,
+        regievoerder: r.professional_id === coord.regievoerderId,
         professional: notices.contactOf(r.professional_id),
         registeredAt: r.registered_at,
+        contactMadeAt: coord.contactMadeAt(r.professional_id),
       })),
     };
   }
@@ -147,6 +156,7 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService) {
   return {
     signalActivated,
     signalDeactivated,
+    view,
     listFor(actor: Extract<Actor, { kind: 'professional' }>) {
       const ids = q.matchesOf.all(actor.professionalId).map((r) => r.match_id);
       ctx.audit.record({ ...auditActor(actor), action: 'match.list', objectType: 'match', objectId: null, outcome: 'ok', detail: { count: ids.length } }, ctx.now());

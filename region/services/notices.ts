@@ -13,7 +13,8 @@ export type NoticeKind =
   | 'participant-changed'
   | 'history'
   | 'informing-reminder'
-  | 'handover';
+  | 'handover'
+  | 'regievoerder';
 
 export interface NoticePayload {
   family?: boolean;

@@ -46,3 +46,15 @@ describe('configuration', () => {
     expect(ok.mode).to.equal('production');
   });
 });
+
+describe('covenant decision rules in the configuration', () => {
+  it('refuses an invalid rule set at start-up with a clear message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vir-rules-'));
+    const file = join(dir, 'rules.json');
+    writeFileSync(file, JSON.stringify({ coordination: { categoryOrder: ['ggz', 'sportclub'] } }));
+    expect(() => loadConfig({ REGION_CONFIG: file })).to.throw(ConfigError, 'config key coordination.categoryOrder.1: must be one of: veilig-thuis');
+    writeFileSync(file, JSON.stringify({ coordination: { categoryOrder: ['ggz', 'ggz'] } }));
+    expect(() => loadConfig({ REGION_CONFIG: file })).to.throw(ConfigError, 'config key coordination.categoryOrder: must not name a category twice');
+    expect(() => loadConfig({ REGION_LIFECYCLE_SCHEDULE: 'every day' })).to.throw(ConfigError, 'config key lifecycle.schedule: must be a cron expression');
+  });
+});

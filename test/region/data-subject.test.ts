@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+
+describe('data-subject requests (7.1.5.2)', () => {
+  let t: TestRegion;
+  let area: TestArea;
+  const admin = { token: ADMIN_TOKEN };
+  const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+  const register = async (who: Caller, bsn: string) => {
+    const r = await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(who), body: { bsn, birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true } });
+    expect(r.status).to.equal(201);
+    return r.body;
+  };
+
+  beforeEach(async () => {
+    t = await startTestRegion();
+    area = await setupArea(t.baseUrl);
+  });
+  afterEach(async () => t.close());
+
+  it('produces the inspection report: which institutions hold signals, since when, until when, and who accessed them', async () => {
+    const old = await register(area.c, BSN[0]);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
+    t.clock.advanceDays(10);
+    const a = await register(area.a, BSN[0]);
+    const b = await register(area.b, BSN[0]);
+    await register(area.a, BSN[1]);
+    await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.a));
+    await call(t.baseUrl, 'GET', `/api/v1/signals/${a.id}`, as(area.a));
+
+    const r = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { ...admin, body: { bsn: BSN[0] } });
+    expect(r.status).to.equal(200);
+    const rows = r.body.signals.map((s: any) => [s.institution.name, s.status, s.registeredAt.slice(0, 10), s.until]);
+    expect(rows).to.deep.equal([
+      ['Leerplicht Utrecht', 'archived', '2026-03-02', '2031-03-02'],
+      ['Buurtteam Utrecht', 'active', '2026-03-12', '2028-03-12'],
+      ['GGD Utrecht', 'active', '2026-03-12', '2028-03-12'],
+    ]);
+    const access = r.body.access.map((x: any) => [x.by.name ?? x.by.kind, x.action]);
+    expect(access).to.deep.include.members([
+      ['Anna Alfa', 'signal.register'],
+      ['Bea Beta', 'signal.register'],
+      ['Anna Alfa', 'match.read'],
+      ['Anna Alfa', 'signal.read'],
+    ]);
+    expect(JSON.stringify(r.body)).not.to.contain(BSN[1]);
+    const audited = t.region.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'data-subject.inspection'").get() as { n: number };
+    expect(audited.n).to.equal(1);
+  });
+
+  it('removes every signal of the youth without archive after an objection, and every match follows', async () => {
+    const old = await register(area.c, BSN[0]);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
+    const a = await register(area.a, BSN[0]);
+    const b = await register(area.b, BSN[0]);
+    const r = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'objection' } });
+    expect(r.body).to.deep.equal({ removedActive: 2, destroyedArchived: 1, reason: 'objection' });
+    expect((await call(t.baseUrl, 'GET', `/api/v1/signals/${a.id}`, as(area.a))).body).to.include({ status: 'removed', removalReason: 'objection' });
+    expect((await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.b))).body.status).to.equal('ended');
+    const report = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { ...admin, body: { bsn: BSN[0] } });
+    expect(report.body.signals).to.deep.equal([]);
+    const left = t.region.ctx.db.prepare('SELECT COUNT(*) AS n FROM signals WHERE bsn_sealed IS NOT NULL').get() as { n: number };
+    expect(left.n).to.equal(0);
+  });
+
+  it('refuses an invalid BSN with INVALID_BSN', async () => {
+    const r = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { ...admin, body: { bsn: '123456789' } });
+    expect(r.status).to.equal(400);
+    expect(r.body.error.code).to.equal('INVALID_BSN');
+  });
+});
