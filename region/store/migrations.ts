@@ -177,4 +177,44 @@ export const REGION_MIGRATIONS: readonly string[] = [
   CREATE INDEX signals_removal_due ON signals(removal_date) WHERE status = 'active';
   CREATE INDEX signals_archive_due ON signals(archive_until) WHERE status = 'archived';
   `,
+  // 3: the national federation: the outbox of signal events, sync state, remote participants
+  `
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    signal_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('registered', 'extended', 'removed')),
+    payload BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error TEXT,
+    delivered_at TEXT,
+    dead_at TEXT,
+    dead_code TEXT
+  );
+  CREATE INDEX outbox_pending ON outbox(seq) WHERE delivered_at IS NULL AND dead_at IS NULL;
+  CREATE INDEX outbox_signal ON outbox(signal_id, seq);
+  CREATE TABLE sync_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE national_matches (
+    national_match_id TEXT PRIMARY KEY,
+    match_id TEXT REFERENCES matches(id),
+    status TEXT NOT NULL CHECK (status IN ('active', 'ended'))
+  );
+  CREATE TABLE remote_participants (
+    match_id TEXT NOT NULL REFERENCES matches(id),
+    national_match_id TEXT NOT NULL,
+    participant_key TEXT NOT NULL,
+    region_id TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    joined_at TEXT NOT NULL,
+    left_at TEXT,
+    PRIMARY KEY (national_match_id, participant_key)
+  );
+  CREATE INDEX remote_participants_match ON remote_participants(match_id) WHERE left_at IS NULL;
+  `,
 ];
