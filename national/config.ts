@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../config/load.js';
+
+/**
+ * The reference national index's configuration: one JSON file (NATIONAL_CONFIG) plus a few
+ * environment variables, validated once; a bad value stops start-up with one line naming the key.
+ */
+const key32 = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+
+export const nationalConfigSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8443),
+  dataDir: z.string().min(1).default('./data-national'),
+  timeZone: z.string().default('Europe/Amsterdam'),
+  /** Two-way TLS: the server's certificate and the CA that signed the regions' client certificates. */
+  tls: z.strictObject({ certFile: z.string(), keyFile: z.string(), caFile: z.string() }).nullable().default(null),
+  /** Plain HTTP, for development only: regions are then named by the X-Region-Id header. */
+  allowPlainHttp: z.boolean().default(false),
+  regions: z
+    .array(z.strictObject({
+      id: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be 2-40 characters a-z, 0-9 or -'),
+      name: z.string().min(1),
+      /** The region's client certificate (PEM); its fingerprint identifies the region. */
+      certFile: z.string().optional(),
+    }))
+    .min(1, 'name at least one region'),
+  feed: z.strictObject({ retentionDays: z.number().int().min(1).default(30) }).default({ retentionDays: 30 }),
+  keys: z.strictObject({ bsnEncryption: key32.nullable().default(null), bsnIndex: key32.nullable().default(null) }).default({ bsnEncryption: null, bsnIndex: null }),
+  mode: z.enum(['development', 'production']).default('development'),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+});
+
+export type NationalConfig = z.infer<typeof nationalConfigSchema>;
+
+/** Parses a config object; relative file names are resolved against `baseDir`. */
+export function parseNationalConfig(raw: unknown, baseDir = process.cwd()): NationalConfig {
+  const parsed = nationalConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`national config key ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  const abs = (f: string): string => resolve(baseDir, f);
+  if (!c.tls && !c.allowPlainHttp) throw new ConfigError('national config key tls: required (or set allowPlainHttp: true for development only)');
+  if (c.mode === 'production' && c.allowPlainHttp) throw new ConfigError('national config key allowPlainHttp: not allowed in production');
+  if (c.mode === 'production' && (!c.keys.bsnEncryption || !c.keys.bsnIndex)) throw new ConfigError('national config key keys: real BSN keys are required in production');
+  if (c.tls) {
+    for (const r of c.regions) if (!r.certFile) throw new ConfigError(`national config key regions.${r.id}.certFile: required with TLS`);
+  }
+  return {
+    ...c,
+    dataDir: abs(c.dataDir),
+    tls: c.tls ? { certFile: abs(c.tls.certFile), keyFile: abs(c.tls.keyFile), caFile: abs(c.tls.caFile) } : null,
+    regions: c.regions.map((r) => ({ ...r, certFile: r.certFile ? abs(r.certFile) : undefined })),
+  };
+}
+
+export function loadNationalConfig(env: Record<string, string | undefined> = process.env): NationalConfig {
+  const file = env.NATIONAL_CONFIG;
+  if (!file) throw new ConfigError('NATIONAL_CONFIG: name the national index config file (see config/national.example.json)');
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`national config file ${file}: cannot be read as JSON (${(err as Error).message})`);
+  }
+  if (env.PORT) raw.port = Number(env.PORT);
+  if (env.NATIONAL_DATA_DIR) raw.dataDir = env.NATIONAL_DATA_DIR;
+  if (env.NATIONAL_BSN_ENCRYPTION_KEY || env.NATIONAL_BSN_INDEX_KEY) {
+    raw.keys = { bsnEncryption: env.NATIONAL_BSN_ENCRYPTION_KEY ?? null, bsnIndex: env.NATIONAL_BSN_INDEX_KEY ?? null };
+  }
+  return parseNationalConfig(raw, dirname(resolve(file)));
+}

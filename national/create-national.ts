@@ -1,0 +1,86 @@
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import { createBsnVault } from '../region/crypto/bsn-vault.js';
+import { resolveBsnKeys } from '../region/crypto/keys.js';
+import { createLogger } from '../region/log.js';
+import { openDatabase } from '../region/store/db.js';
+import type { NationalConfig } from './config.js';
+import { createSoapApp } from './http/soap-server.js';
+import { createFeed } from './services/feed.js';
+import { createNationalIndex } from './services/index.js';
+import { NATIONAL_MIGRATIONS } from './store/migrations.js';
+
+export interface NationalOptions {
+  log?: Logger;
+  now?: () => Date;
+}
+
+/** The composition root of the reference national index. */
+export function createNational(config: NationalConfig, options: NationalOptions = {}) {
+  mkdirSync(config.dataDir, { recursive: true });
+  const log = options.log ?? createLogger(config.log.level).child({ service: 'national' });
+  const db = openDatabase(join(config.dataDir, 'national.db'), NATIONAL_MIGRATIONS);
+  const keys = resolveBsnKeys(
+    { mode: config.mode, dataDir: config.dataDir, keys: config.keys } as Parameters<typeof resolveBsnKeys>[0],
+    log,
+  );
+  const feed = createFeed(db);
+  const ctx = { db, vault: createBsnVault(keys.encryption, keys.index), feed, log, timeZone: config.timeZone, now: options.now ?? (() => new Date()) };
+  const index = createNationalIndex(ctx);
+  const app = createSoapApp(config, ctx, index, feed);
+  let server: Server | null = null;
+  let task: ScheduledTask | null = null;
+
+  function dailyRun(): void {
+    try {
+      const counts = index.runRemoval();
+      const before = new Date(ctx.now().getTime() - config.feed.retentionDays * 86_400_000).toISOString();
+      for (const r of config.regions) feed.prune(r.id, before);
+      log.info(counts, 'national removal run finished');
+    } catch (err) {
+      log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'national removal run failed');
+    }
+  }
+
+  return {
+    ctx,
+    index,
+    feed,
+    app,
+    dailyRun,
+    start: (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        server = config.tls
+          ? createHttpsServer(
+              { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), ca: readFileSync(config.tls.caFile), requestCert: true, rejectUnauthorized: true },
+              app,
+            )
+          : createHttpServer(app);
+        server.requestTimeout = 60_000;
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          task = cron.schedule('15 0 * * *', dailyRun, { timezone: config.timeZone, noOverlap: true });
+          dailyRun();
+          const a = server!.address();
+          resolve(typeof a === 'object' && a ? a.port : config.port);
+        });
+      }),
+    close: async (): Promise<void> => {
+      void task?.destroy();
+      feed.wakeAll();
+      if (server) {
+        const s = server;
+        server = null;
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
+      db.close();
+    },
+  };
+}
+
+export type National = ReturnType<typeof createNational>;

@@ -1,0 +1,141 @@
+/**
+ * The sync protocol between a region's connector and the national index, as typed values.
+ * The XML codec (codec.ts) is the only place these become or come from XML.
+ */
+export const PROTOCOL_VERSION = '1.0';
+export const NS = 'urn:nl:verwijsindex:sync:1';
+export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+export const WSA_NS = 'http://www.w3.org/2005/08/addressing';
+
+export const OPERATIONS = ['LeverMeldingen', 'HaalMatches', 'Reconcilieer', 'Status'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+export const actionOf = (op: Operation): string => `${NS}:${op}`;
+
+export type SignalEventKind = 'registered' | 'extended' | 'removed';
+export type WireRemovalReason = 'unjustified' | 'risk-ended' | 'objection' | 'correction' | 'expired' | 'age-23' | 'death';
+
+export interface ProfessionalContact {
+  id: string;
+  name: string;
+  function: string;
+  email: string;
+  phone: string;
+  institution: string;
+}
+
+export interface SignalEvent {
+  eventId: string;
+  kind: SignalEventKind;
+  signalId: string;
+  occurredAt: string;
+  /** registered: who, whom, when, until when. */
+  bsn?: string;
+  turns23On?: string;
+  municipality?: string;
+  professional?: ProfessionalContact;
+  registeredAt?: string;
+  /** registered and extended. */
+  removalDate?: string;
+  /** removed. */
+  reason?: WireRemovalReason;
+}
+
+export interface DeliverRequest {
+  region: string;
+  events: SignalEvent[];
+}
+
+export type AckResult = 'accepted' | 'duplicate' | 'rejected';
+export interface Ack {
+  eventId: string;
+  result: AckResult;
+  code?: string;
+  message?: string;
+}
+export interface DeliverResponse {
+  acks: Ack[];
+}
+
+export interface FetchRequest {
+  region: string;
+  after: number;
+  max: number;
+  waitSeconds: number;
+}
+
+export type MatchEventKind = 'arose' | 'joined' | 'left' | 'ended';
+export interface Participant {
+  key: string;
+  region: string;
+  signalId: string;
+  professional: ProfessionalContact;
+  registeredAt: string;
+}
+export interface MatchEvent {
+  seq: number;
+  kind: MatchEventKind;
+  matchId: string;
+  family: boolean;
+  /** The receiving region's own signals in this match. */
+  ownSignalIds: string[];
+  /** arose: every participant; joined: the newcomer; left: the one who left; ended: none. */
+  participants: Participant[];
+}
+export interface FetchResponse {
+  head: number;
+  resyncNeeded: boolean;
+  events: MatchEvent[];
+}
+
+export interface ReconcileRequest {
+  region: string;
+  signals: { signalId: string; removalDate: string }[];
+}
+export interface ReconcileResponse {
+  /** Active in the region, unknown or different at the national index: the region sends them again. */
+  missing: string[];
+  /** Active at the national index, not in the region: the region sends their removal. */
+  surplus: string[];
+  head: number;
+  /** The region's current national matches, as 'arose' snapshots. */
+  matches: MatchEvent[];
+}
+
+export interface StatusRequest {
+  region?: string;
+}
+export interface StatusResponse {
+  status: 'ok';
+  protocolVersion: string;
+  time: string;
+}
+
+export interface RequestMap {
+  LeverMeldingen: DeliverRequest;
+  HaalMatches: FetchRequest;
+  Reconcilieer: ReconcileRequest;
+  Status: StatusRequest;
+}
+export interface ResponseMap {
+  LeverMeldingen: DeliverResponse;
+  HaalMatches: FetchResponse;
+  Reconcilieer: ReconcileResponse;
+  Status: StatusResponse;
+}
+
+/** A SOAP Fault: faultcode Client (the caller's mistake) or Server, with a stable code. */
+export class SyncFault extends Error {
+  constructor(
+    readonly side: 'Client' | 'Server',
+    readonly code: string,
+    message: string,
+    readonly httpStatus = side === 'Client' ? 400 : 500,
+  ) {
+    super(message);
+    this.name = 'SyncFault';
+  }
+}
+
+export const MAX_BATCH = 1000;
+export const MAX_WAIT_SECONDS = 25;
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { parseStringPromise } from 'xml2js';
+import { MAX_BODY_BYTES, NS, SOAP_NS, SyncFault, WSA_NS } from './types.js';
+
+/**
+ * The XML layer of the codec: safe parsing into a namespace-aware tree, strict readers that
+ * mirror the XSD (unknown or missing elements are schema violations), and a small escaping
+ * writer. Only codec.ts uses this module.
+ */
+export interface XNode {
+  ns: string;
+  name: string;
+  text: string;
+  children: XNode[];
+}
+
+type Raw = { $ns?: { uri: string; local: string }; _?: string; [k: string]: unknown };
+
+function normalise(raw: Raw): XNode {
+  const children: XNode[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === '$' || key === '$ns' || key === '_' || !Array.isArray(value)) continue;
+    for (const item of value as Raw[]) children.push(normalise(typeof item === 'string' ? { _: item, $ns: { uri: '', local: key } } : item));
+  }
+  return { ns: raw.$ns?.uri ?? '', name: raw.$ns?.local ?? '', text: (raw._ ?? '').trim(), children };
+}
+
+export interface Envelope {
+  messageId: string;
+  action: string;
+  relatesTo: string | null;
+  body: XNode;
+  fault: XNode | null;
+}
+
+/** Parses a SOAP 1.1 envelope; refuses DOCTYPEs and entities, oversized and malformed input, and foreign namespaces. */
+export async function parseEnvelope(xml: string): Promise<Envelope> {
+  if (Buffer.byteLength(xml) > MAX_BODY_BYTES) throw new SyncFault('Client', 'TE_GROOT', `message larger than ${MAX_BODY_BYTES} bytes`, 413);
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SyncFault('Client', 'DOCTYPE_GEWEIGERD', 'DOCTYPE and entity declarations are not accepted');
+  let raw: Record<string, Raw>;
+  try {
+    raw = await parseStringPromise(xml, { xmlns: true, explicitArray: true, explicitRoot: true, strict: true });
+  } catch (err) {
+    throw new SyncFault('Client', 'ONGELDIGE_XML', `malformed XML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const rootRaw = raw ? Object.values(raw)[0] : undefined;
+  if (!rootRaw) throw new SyncFault('Client', 'ONGELDIGE_XML', 'empty document');
+  const root = normalise(rootRaw);
+  if (root.ns !== SOAP_NS || root.name !== 'Envelope') {
+    throw new SyncFault('Client', 'GEEN_SOAP', `expected a SOAP 1.1 Envelope in ${SOAP_NS}, got {${root.ns}}${root.name}`);
+  }
+  const header = root.children.find((c) => c.ns === SOAP_NS && c.name === 'Header');
+  const body = root.children.find((c) => c.ns === SOAP_NS && c.name === 'Body');
+  if (!body || body.children.length !== 1) throw new SyncFault('Client', 'GEEN_SOAP', 'the SOAP Body must hold exactly one element');
+  const wsa = (name: string): string | null => header?.children.find((c) => c.ns === WSA_NS && c.name === name)?.text ?? null;
+  const payload = body.children[0];
+  const fault = payload.ns === SOAP_NS && payload.name === 'Fault' ? payload : null;
+  if (!fault && payload.ns !== NS) throw new SyncFault('Client', 'ONBEKENDE_NAMESPACE', `the body element must be in namespace ${NS}, got ${payload.ns || '(none)'}`);
+  const messageId = wsa('MessageID');
+  const action = wsa('Action');
+  if (!fault && (!messageId || !action)) throw new SyncFault('Client', 'WSA_ONTBREEKT', 'WS-Addressing MessageID and Action headers are required');
+  return { messageId: messageId ?? '', action: action ?? '', relatesTo: wsa('RelatesTo'), body: payload, fault };
+}
+
+/** Strict readers over one element's children, mirroring the XSD. */
+export class Reader {
+  constructor(
+    private readonly node: XNode,
+    private readonly path: string,
+    allowed: readonly string[],
+  ) {
+    for (const c of node.children) {
+      if (c.ns !== NS || !allowed.includes(c.name)) throw this.fault(`unexpected element {${c.ns}}${c.name}`);
+    }
+  }
+
+  fault(message: string): SyncFault {
+    return new SyncFault('Client', 'SCHEMA', `${this.path}: ${message}`);
+  }
+
+  all(name: string): XNode[] {
+    return this.node.children.filter((c) => c.name === name);
+  }
+
+  opt(name: string, pattern?: RegExp): string | undefined {
+    const found = this.all(name);
+    if (found.length > 1) throw this.fault(`${name} occurs more than once`);
+    if (found.length === 0) return undefined;
+    if (found[0].children.length > 0) throw this.fault(`${name} must hold text`);
+    if (pattern && !pattern.test(found[0].text)) throw this.fault(`${name} "${found[0].text.slice(0, 40)}" is not valid`);
+    return found[0].text;
+  }
+
+  one(name: string, pattern?: RegExp): string {
+    const v = this.opt(name, pattern);
+    if (v === undefined) throw this.fault(`${name} is required`);
+    return v;
+  }
+
+  child(name: string, allowed: readonly string[]): Reader {
+    const found = this.all(name);
+    if (found.length !== 1) throw this.fault(`${name} is required once`);
+    return new Reader(found[0], `${this.path}/${name}`, allowed);
+  }
+
+  children(name: string, allowed: readonly string[]): Reader[] {
+    return this.all(name).map((n, i) => new Reader(n, `${this.path}/${name}[${i + 1}]`, allowed));
+  }
+}
+
+export const PATTERNS = {
+  id: /^[A-Za-z0-9:._-]{1,100}$/,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+  dateTime: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/,
+  uint: /^\d{1,15}$/,
+  bool: /^(true|false)$/,
+  bsn: /^\d{9}$/,
+  municipality: /^\d{4}$/,
+  text: /^[\s\S]{1,200}$/,
+};
+
+export function escapeXml(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+/** One element in the vir namespace: text, or nested parts (already XML). Undefined values are left out. */
+export function el(name: string, content: string | number | boolean | undefined | null | string[]): string {
+  if (content === undefined || content === null) return '';
+  if (Array.isArray(content)) return `<vir:${name}>${content.join('')}</vir:${name}>`;
+  return `<vir:${name}>${escapeXml(String(content))}</vir:${name}>`;
+}
+
+export function envelope(action: string, body: string, relatesTo?: string, to?: string): string {
+  const header = [
+    `<wsa:MessageID>urn:uuid:${randomUUID()}</wsa:MessageID>`,
+    `<wsa:Action>${escapeXml(action)}</wsa:Action>`,
+    to ? `<wsa:To>${escapeXml(to)}</wsa:To>` : '',
+    relatesTo ? `<wsa:RelatesTo>${escapeXml(relatesTo)}</wsa:RelatesTo>` : '',
+  ].join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="${SOAP_NS}" xmlns:wsa="${WSA_NS}" xmlns:vir="${NS}"><soap:Header>${header}</soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
+}

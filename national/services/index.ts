@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { BsnVault } from '../../region/crypto/bsn-vault.js';
+import { isValidBsn } from '../../region/domain/bsn.js';
+import { addYears, dateInZone, isCalendarDate } from '../../region/domain/calendar.js';
+import { isMatch } from '../../region/domain/matching.js';
+import { archiveEnd, goesToArchive, type RemovalReason } from '../../region/domain/removal.js';
+import type { Db } from '../../region/store/db.js';
+import type { Ack, MatchEvent, Participant, ProfessionalContact, SignalEvent } from '../protocol/types.js';
+import type { Feed } from './feed.js';
+
+/**
+ * The national index: receives every region's signal events (idempotent on event id), holds the
+ * signals under the same rules as a region (matching, removal, archive: the same functions from
+ * region/domain), and matches across regions, telling each region whose signals take part
+ * through its feed.
+ */
+export interface NationalContext {
+  db: Db;
+  vault: BsnVault;
+  feed: Feed;
+  log: Logger;
+  timeZone: string;
+  now: () => Date;
+}
+
+interface SignalRow {
+  region_id: string;
+  signal_id: string;
+  youth_key: string | null;
+  turns23_on: string | null;
+  professional: string | null;
+  registered_at: string;
+  removal_date: string | null;
+  status: string;
+}
+
+const reject = (e: SignalEvent, code: string, message: string): Ack => ({ eventId: e.eventId, result: 'rejected', code, message });
+
+export function createNationalIndex(ctx: NationalContext) {
+  const { db, vault, feed } = ctx;
+  const q = {
+    processed: db.prepare<[string], { region_id: string }>('SELECT region_id FROM processed_events WHERE event_id = ?'),
+    markProcessed: db.prepare('INSERT INTO processed_events (event_id, region_id, result, processed_at) VALUES (?, ?, ?, ?)'),
+    signal: db.prepare<[string, string], SignalRow>('SELECT * FROM signals WHERE region_id = ? AND signal_id = ?'),
+    insertSignal: db.prepare(
+      `INSERT INTO signals (region_id, signal_id, youth_key, bsn_sealed, turns23_on, municipality, professional, registered_at, removal_date, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`,
+    ),
+    extend: db.prepare("UPDATE signals SET removal_date = ? WHERE region_id = ? AND signal_id = ? AND status = 'active'"),
+    archive: db.prepare("UPDATE signals SET status = 'archived', removed_at = ?, removal_reason = ?, archive_until = ?, removal_date = NULL WHERE region_id = ? AND signal_id = ?"),
+    erase: db.prepare(
+      `UPDATE signals SET status = 'removed', removed_at = ?, removal_reason = ?, youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL,
+       archive_until = NULL, removal_date = NULL, professional = NULL WHERE region_id = ? AND signal_id = ?`,
+    ),
+    activeOfYouth: db.prepare<[string], SignalRow>("SELECT * FROM signals WHERE youth_key = ? AND status = 'active' ORDER BY registered_at, region_id, signal_id"),
+    activeMatch: db.prepare<[string], { id: string }>("SELECT id FROM matches WHERE youth_key = ? AND status = 'active'"),
+    insertMatch: db.prepare("INSERT INTO matches (id, youth_key, status, created_at) VALUES (?, ?, 'active', ?)"),
+    endMatch: db.prepare("UPDATE matches SET status = 'ended', ended_at = ?, youth_key = NULL WHERE id = ?"),
+    participants: db.prepare<[string], { region_id: string; signal_id: string }>('SELECT region_id, signal_id FROM match_participants WHERE match_id = ? AND left_at IS NULL'),
+    join: db.prepare('INSERT OR REPLACE INTO match_participants (match_id, region_id, signal_id, joined_at) VALUES (?, ?, ?, ?)'),
+    leave: db.prepare('UPDATE match_participants SET left_at = ? WHERE match_id = ? AND region_id = ? AND signal_id = ? AND left_at IS NULL'),
+    dueActive: db.prepare<[string], { region_id: string; signal_id: string; removal_date: string; turns23_on: string }>(
+      "SELECT region_id, signal_id, removal_date, turns23_on FROM signals WHERE status = 'active' AND removal_date <= ?",
+    ),
+    dueArchive: db.prepare("UPDATE signals SET status = 'removed', youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL, archive_until = NULL, professional = NULL WHERE status = 'archived' AND archive_until <= ?"),
+    activeOfRegion: db.prepare<[string], { signal_id: string; removal_date: string; youth_key: string }>("SELECT signal_id, removal_date, youth_key FROM signals WHERE region_id = ? AND status = 'active'"),
+    activeMatchesOfRegion: db.prepare<[string], { match_id: string }>(
+      "SELECT DISTINCT mp.match_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id WHERE mp.region_id = ? AND mp.left_at IS NULL AND m.status = 'active'",
+    ),
+  };
+  const at = (): string => ctx.now().toISOString();
+  const today = (): string => dateInZone(ctx.now(), ctx.timeZone);
+  const key = (region: string, signalId: string): string => `${region}:${signalId}`;
+
+  function participant(row: SignalRow): Participant {
+    return { key: key(row.region_id, row.signal_id), region: row.region_id, signalId: row.signal_id, professional: JSON.parse(row.professional!) as ProfessionalContact, registeredAt: row.registered_at };
+  }
+
+  function arose(matchId: string, rows: SignalRow[], region: string): Omit<MatchEvent, 'seq'> {
+    return { kind: 'arose', matchId, family: false, ownSignalIds: rows.filter((r) => r.region_id === region).map((r) => r.signal_id), participants: rows.map(participant) };
+  }
+
+  /** Brings the youth's national match in line with its active signals and tells the regions concerned. */
+  function rematch(youthKey: string, gone: SignalRow | null): void {
+    const active = q.activeOfYouth.all(youthKey);
+    const refs = active.map((r) => ({ signalId: key(r.region_id, r.signal_id), professionalId: key(r.region_id, JSON.parse(r.professional!).id) }));
+    const match = q.activeMatch.get(youthKey);
+    const now = at();
+    if (!isMatch(refs)) {
+      if (!match) return;
+      const before = q.participants.all(match.id);
+      q.endMatch.run(now, match.id);
+      for (const p of before) q.leave.run(now, match.id, p.region_id, p.signal_id);
+      for (const region of new Set(before.map((p) => p.region_id))) {
+        feed.append(region, { kind: 'ended', matchId: match.id, family: false, ownSignalIds: before.filter((p) => p.region_id === region).map((p) => p.signal_id), participants: [] }, now);
+      }
+      return;
+    }
+    if (!match) {
+      const id = randomUUID();
+      q.insertMatch.run(id, youthKey, now);
+      for (const r of active) q.join.run(id, r.region_id, r.signal_id, now);
+      for (const region of new Set(active.map((r) => r.region_id))) feed.append(region, arose(id, active, region), now);
+      return;
+    }
+    const before = q.participants.all(match.id);
+    const beforeKeys = new Set(before.map((p) => key(p.region_id, p.signal_id)));
+    const regionsBefore = new Set(before.map((p) => p.region_id));
+    for (const r of active.filter((a) => !beforeKeys.has(key(a.region_id, a.signal_id)))) {
+      q.join.run(match.id, r.region_id, r.signal_id, now);
+      if (!regionsBefore.has(r.region_id)) {
+        feed.append(r.region_id, arose(match.id, active, r.region_id), now);
+        regionsBefore.add(r.region_id);
+      } else {
+        feed.append(r.region_id, { kind: 'joined', matchId: match.id, family: false, ownSignalIds: [r.signal_id], participants: [participant(r)] }, now);
+      }
+      for (const region of new Set(before.map((p) => p.region_id))) {
+        if (region !== r.region_id) feed.append(region, { kind: 'joined', matchId: match.id, family: false, ownSignalIds: before.filter((p) => p.region_id === region).map((p) => p.signal_id), participants: [participant(r)] }, now);
+      }
+    }
+    if (gone && beforeKeys.has(key(gone.region_id, gone.signal_id))) {
+      q.leave.run(now, match.id, gone.region_id, gone.signal_id);
+      const left = participant(gone);
+      for (const region of new Set(active.map((a) => a.region_id))) {
+        feed.append(region, { kind: 'left', matchId: match.id, family: false, ownSignalIds: active.filter((a) => a.region_id === region).map((a) => a.signal_id), participants: [left] }, now);
+      }
+    }
+  }
+
+  function removeSignal(row: SignalRow, reason: RemovalReason): void {
+    if (goesToArchive(reason)) q.archive.run(at(), reason, archiveEnd(today(), row.turns23_on!), row.region_id, row.signal_id);
+    else q.erase.run(at(), reason, row.region_id, row.signal_id);
+    if (row.youth_key) rematch(row.youth_key, row);
+  }
+
+  function applyOne(region: string, e: SignalEvent): Ack {
+    const existing = q.signal.get(region, e.signalId);
+    switch (e.kind) {
+      case 'registered': {
+        if (!e.bsn || !isValidBsn(e.bsn)) return reject(e, 'ONGELDIG_BSN', 'bsn is missing or fails the elfproef');
+        if (!e.turns23On || !isCalendarDate(e.turns23On) || !e.removalDate || !isCalendarDate(e.removalDate) || !e.professional || !e.registeredAt || !e.municipality) {
+          return reject(e, 'ONVOLLEDIG', 'a registered event needs drieentwintigOp, verwijderdatum, gemeente, meldingsbevoegde and registratietijdstip');
+        }
+        if (e.removalDate > e.turns23On || e.removalDate > addYears(e.registeredAt.slice(0, 10), 2, 'earlier')) {
+          return reject(e, 'VERWIJDERDATUM_TE_LAAT', 'verwijderdatum lies past the legal maximum (7.1.4.5)');
+        }
+        if (existing) return existing.status === 'active' ? { eventId: e.eventId, result: 'accepted' } : reject(e, 'AL_VERWIJDERD', 'this signal was already removed');
+        const youthKey = vault.youthKey(e.bsn);
+        q.insertSignal.run(region, e.signalId, youthKey, vault.seal(e.bsn), e.turns23On, e.municipality, JSON.stringify(e.professional), e.registeredAt, e.removalDate);
+        rematch(youthKey, null);
+        return { eventId: e.eventId, result: 'accepted' };
+      }
+      case 'extended': {
+        if (!existing || existing.status !== 'active') return reject(e, 'ONBEKENDE_MELDING', 'no active signal with this meldingId');
+        if (!e.removalDate || !isCalendarDate(e.removalDate) || e.removalDate > existing.turns23_on!) return reject(e, 'ONGELDIGE_VERWIJDERDATUM', 'verwijderdatum is missing or past the 23rd birthday');
+        q.extend.run(e.removalDate, region, e.signalId);
+        return { eventId: e.eventId, result: 'accepted' };
+      }
+      case 'removed': {
+        if (!e.reason) return reject(e, 'ONVOLLEDIG', 'a removed event needs a reden');
+        if (!existing) return reject(e, 'ONBEKENDE_MELDING', 'no signal with this meldingId');
+        if (existing.status !== 'active') return { eventId: e.eventId, result: 'accepted' };
+        removeSignal(existing, e.reason);
+        return { eventId: e.eventId, result: 'accepted' };
+      }
+    }
+  }
+
+  const applyTx = db.transaction((region: string, e: SignalEvent): Ack => {
+    const seen = q.processed.get(e.eventId);
+    if (seen) return seen.region_id === region ? { eventId: e.eventId, result: 'duplicate' } : reject(e, 'ID_IN_GEBRUIK', 'this gebeurtenisId belongs to another region');
+    const ack = applyOne(region, e);
+    q.markProcessed.run(e.eventId, region, ack.result, at());
+    return ack;
+  });
+
+  return {
+    /** Applies a batch: each event in its own transaction and with its own acknowledgement, so one bad event never blocks the batch. */
+    deliver(region: string, events: SignalEvent[]): Ack[] {
+      const acks = events.map((e) => {
+        try {
+          return applyTx(region, e);
+        } catch (err) {
+          feed.discardPending();
+          ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, region }, 'event failed');
+          return reject(e, 'VERWERKING_MISLUKT', 'the event could not be processed; it is safe to send again');
+        }
+      });
+      feed.wake();
+      return acks;
+    },
+
+    /** The region's digest against the national state: what the region must send again, or remove. */
+    reconcile: db.transaction((region: string, signals: { signalId: string; removalDate: string }[]) => {
+      const national = new Map(q.activeOfRegion.all(region).map((r) => [r.signal_id, r.removal_date]));
+      const theirs = new Set(signals.map((s) => s.signalId));
+      const missing = signals.filter((s) => national.get(s.signalId) !== s.removalDate).map((s) => s.signalId);
+      const surplus = [...national.keys()].filter((id) => !theirs.has(id));
+      const matches = q.activeMatchesOfRegion.all(region).map((m) => {
+        const rows = q.participants.all(m.match_id).map((p) => q.signal.get(p.region_id, p.signal_id)!);
+        return { ...arose(m.match_id, rows, region), seq: 0 };
+      });
+      return { missing, surplus, head: feed.head(region), matches };
+    }),
+
+    /** The national removal run: the same rules as a region's (7.1.4.5, 7.1.4.6). */
+    runRemoval: () => {
+      const day = today();
+      let removed = 0;
+      for (const due of q.dueActive.all(day)) {
+        db.transaction(() => {
+          const row = q.signal.get(due.region_id, due.signal_id)!;
+          removeSignal(row, due.removal_date >= due.turns23_on ? 'age-23' : 'expired');
+        })();
+        removed++;
+      }
+      const destroyed = q.dueArchive.run(day).changes;
+      feed.wake();
+      return { removed, destroyed };
+    },
+  };
+}
+
+export type NationalIndex = ReturnType<typeof createNationalIndex>;

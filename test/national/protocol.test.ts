@@ -1,0 +1,155 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeRequest, encodeFault, encodeRequest, encodeResponse } from '../../national/protocol/codec.js';
+import { XSD_FILE } from '../../national/protocol/documents.js';
+import { NS, SyncFault } from '../../national/protocol/types.js';
+import { rawSoap, registered, soapCall, startTestNational, type TestNational } from '../helpers/national.js';
+
+/** The body element of a SOAP message as a document of its own, for xmllint --schema. */
+function bodyDocument(xml: string): string {
+  const m = /<soap:Body>([\s\S]*)<\/soap:Body>/.exec(xml)!;
+  return m[1].replace(/^<vir:(\w+)/, `<vir:$1 xmlns:vir="${NS}"`);
+}
+
+function xmllint(xml: string): { ok: boolean; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'vir-xsd-'));
+  const file = join(dir, 'msg.xml');
+  writeFileSync(file, xml);
+  const r = spawnSync('xmllint', ['--noout', '--schema', XSD_FILE, file], { encoding: 'utf8' });
+  return { ok: r.status === 0, out: r.stderr };
+}
+
+const pro = { id: 'p1', name: 'A & B <test>', function: 'Jeugdarts', email: 'a@example.org', phone: '06-1', institution: 'GGD' };
+const matchEvent = { seq: 7, kind: 'arose' as const, matchId: 'm-1', family: false, ownSignalIds: ['s1'], participants: [{ key: 'regio-a:s1', region: 'regio-a', signalId: 's1', professional: pro, registeredAt: '2026-03-02T09:00:00.000Z' }] };
+
+describe('the sync protocol codec', () => {
+  const samples: [string, string][] = [
+    ['LeverMeldingen request', encodeRequest('LeverMeldingen', { region: 'regio-a', events: [registered('s1', '111222333', 'p1'), { eventId: 'e2', kind: 'removed', signalId: 's1', occurredAt: '2026-03-03T10:00:00.000Z', reason: 'risk-ended' }] })],
+    ['LeverMeldingen response', encodeResponse('LeverMeldingen', { acks: [{ eventId: 'e1', result: 'accepted' }, { eventId: 'e2', result: 'rejected', code: 'ONBEKENDE_MELDING', message: 'x' }] }, 'urn:uuid:1')],
+    ['HaalMatches request', encodeRequest('HaalMatches', { region: 'regio-a', after: 0, max: 100, waitSeconds: 20 })],
+    ['HaalMatches response', encodeResponse('HaalMatches', { head: 7, resyncNeeded: false, events: [matchEvent] }, 'urn:uuid:1')],
+    ['Reconcilieer request', encodeRequest('Reconcilieer', { region: 'regio-a', signals: [{ signalId: 's1', removalDate: '2028-03-02' }] })],
+    ['Reconcilieer response', encodeResponse('Reconcilieer', { missing: ['s1'], surplus: ['s9'], head: 3, matches: [matchEvent] }, 'urn:uuid:1')],
+    ['Status request', encodeRequest('Status', { region: 'regio-a' })],
+    ['Status response', encodeResponse('Status', { status: 'ok', protocolVersion: '1.0', time: '2026-03-02T09:00:00.000Z' }, 'urn:uuid:1')],
+  ];
+
+  for (const [name, xml] of samples) {
+    it(`writes a ${name} that xmllint validates against the published XSD`, () => {
+      const r = xmllint(bodyDocument(xml));
+      expect(r.ok, r.out).to.equal(true);
+    });
+  }
+
+  it('writes a Fault whose detail validates against the XSD', () => {
+    const xml = encodeFault(new SyncFault('Client', 'SCHEMA', 'x'));
+    const detail = /<detail>([\s\S]*)<\/detail>/.exec(xml)![1].replace('<vir:fout>', `<vir:fout xmlns:vir="${NS}">`);
+    expect(xmllint(detail).ok).to.equal(true);
+  });
+
+  it('reads back what it writes', async () => {
+    const events = [registered('s1', '111222333', 'p1')];
+    const decoded = await decodeRequest(encodeRequest('LeverMeldingen', { region: 'regio-a', events }));
+    expect(decoded.op).to.equal('LeverMeldingen');
+    expect(decoded.request).to.deep.equal({ region: 'regio-a', events });
+  });
+
+  it('refuses what the XSD refuses: an unknown element, a missing one, a bad enumeration', async () => {
+    const good = encodeRequest('HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 });
+    const variants = [
+      good.replace('<vir:maximum>10</vir:maximum>', '<vir:maximum>10</vir:maximum><vir:extra>1</vir:extra>'),
+      good.replace('<vir:maximum>10</vir:maximum>', ''),
+      good.replace('<vir:maximum>10</vir:maximum>', '<vir:maximum>5000</vir:maximum>'),
+      good.replace('<vir:wachttijd>0</vir:wachttijd>', '<vir:wachttijd>soon</vir:wachttijd>'),
+    ];
+    for (const v of variants) {
+      expect(xmllint(bodyDocument(v)).ok, v).to.equal(false);
+      const err = await decodeRequest(v).then(() => null, (e: unknown) => e);
+      expect(err).to.be.instanceOf(SyncFault);
+      expect((err as SyncFault).code).to.equal('SCHEMA');
+    }
+  });
+});
+
+describe('the reference national index over SOAP', () => {
+  let t: TestNational;
+  beforeEach(async () => {
+    t = await startTestNational();
+  });
+  afterEach(async () => t.close());
+
+  it('answers status with the protocol version', async () => {
+    const r = await soapCall(t.url, 'regio-a', 'Status', {});
+    expect(r).to.include({ status: 'ok', protocolVersion: '1.0' });
+  });
+
+  it('acknowledges each event on its own: accepted, duplicate, rejected with a code', async () => {
+    const good = registered('s1', '111222333', 'p1');
+    const bad = registered('s2', '123456789', 'p2');
+    const r = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [good, bad, good] });
+    expect(r.acks.map((a) => [a.result, a.code])).to.deep.equal([['accepted', undefined], ['rejected', 'ONGELDIG_BSN'], ['duplicate', undefined]]);
+    const again = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [good] });
+    expect(again.acks[0].result).to.equal('duplicate');
+  });
+
+  it('matches across regions and tells each region through its own gapless feed', async () => {
+    await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', '111222333', 'pa')] });
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [registered('b1', '111222333', 'pb')] });
+    const fa = await soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 });
+    expect(fa.head).to.equal(1);
+    expect(fa.events[0]).to.deep.include({ seq: 1, kind: 'arose', ownSignalIds: ['a1'] });
+    expect(fa.events[0].participants.map((p) => p.key)).to.deep.equal(['regio-a:a1', 'regio-b:b1']);
+    const fb = await soapCall(t.url, 'regio-b', 'HaalMatches', { region: 'regio-b', after: 0, max: 10, waitSeconds: 0 });
+    expect(fb.events[0]).to.deep.include({ seq: 1, kind: 'arose', ownSignalIds: ['b1'] });
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [{ eventId: 'rm-b1', kind: 'removed', signalId: 'b1', occurredAt: '2026-03-03T09:00:00.000Z', reason: 'unjustified' }] });
+    const later = await soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 1, max: 10, waitSeconds: 0 });
+    expect(later.events.map((e) => [e.seq, e.kind])).to.deep.equal([[2, 'ended']]);
+  });
+
+  it('answers a long poll as soon as a match event arrives', async () => {
+    await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', '111222333', 'pa')] });
+    const poll = soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 20 });
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [registered('b1', '111222333', 'pb')] });
+    const r = await poll;
+    expect(r.events).to.have.length(1);
+    expect(Date.now() - started).to.be.lessThan(5000);
+  });
+
+  it('refuses a region reading another region\'s feed', async () => {
+    const err = await soapCall(t.url, 'regio-b', 'HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 }).then(() => null, (e: unknown) => e);
+    expect((err as SyncFault).code).to.equal('ANDERE_REGIO');
+  });
+
+  it('answers bad input with a SOAP Fault naming the problem, never a crash', async () => {
+    const cases: [string, string, number][] = [
+      ['<not xml', 'ONGELDIGE_XML', 400],
+      ['<a xmlns="urn:other"/>', 'GEEN_SOAP', 400],
+      [encodeRequest('Status', {}).replace(/urn:nl:verwijsindex:sync:1"/, 'urn:other"'), 'ONBEKENDE_NAMESPACE', 400],
+      [encodeRequest('Status', {}).replaceAll('StatusVerzoek', 'Verwijder'), 'ONBEKENDE_OPERATIE', 400],
+      ['<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', 'DOCTYPE_GEWEIGERD', 400],
+      ['<x>' + 'a'.repeat(5 * 1024 * 1024) + '</x>', 'TE_GROOT', 413],
+    ];
+    for (const [body, code, status] of cases) {
+      const r = await rawSoap(t.url, 'regio-a', body);
+      expect(r.status, code).to.equal(status);
+      expect(r.text).to.contain('<soap:Fault>');
+      expect(r.text).to.contain(`<vir:code>${code}</vir:code>`);
+      expect(r.text).not.to.match(/at .*\.ts:\d+/);
+    }
+    expect((await soapCall(t.url, 'regio-a', 'Status', {})).status).to.equal('ok');
+  });
+
+  it('serves the WSDL and the XSD', async () => {
+    const wsdl = await (await fetch(`${t.url}?wsdl`)).text();
+    expect(wsdl).to.contain('wsdl:definitions');
+    expect(wsdl).to.contain('LeverMeldingenVerzoek');
+    expect(wsdl).to.contain(t.url);
+    const xsd = await (await fetch(`${t.url}?xsd`)).text();
+    expect(xsd).to.contain('xs:schema');
+  });
+});
