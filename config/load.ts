@@ -33,6 +33,19 @@ export const configSchema = z.strictObject({
     runAtStart: z.boolean(),
     informingReminderDays: z.number().int().min(1).max(365),
   }),
+  /** The connector to the national index (issue: federation). */
+  national: z.strictObject({
+    enabled: z.boolean(),
+    url: z.url('must be the national index sync URL, e.g. https://lvi.example.nl/sync').nullable(),
+    tls: z.strictObject({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1) }).nullable(),
+    /** Plain HTTP to the national index: an explicit development setting only. */
+    allowPlainHttp: z.boolean(),
+    schedule: z.string().refine((e) => cron.validate(e), 'must be a cron expression such as "*/5 * * * *"'),
+    batchSize: z.number().int().min(1).max(1000),
+    longPollSeconds: z.number().int().min(0).max(25),
+    requestTimeoutMs: z.number().int().min(1000).max(300_000),
+    backoff: z.strictObject({ baseMs: z.number().int().min(1), maxMs: z.number().int().min(1) }),
+  }),
   coordination: z.strictObject({
     checkAfterDays: z.number().int().min(1).max(365),
     /** Covenant decision rule: the regievoerder comes from the first institution category in this order. */
@@ -40,9 +53,44 @@ export const configSchema = z.strictObject({
       .array(z.enum(INSTITUTION_CATEGORY_CODES, { error: `must be one of: ${INSTITUTION_CATEGORY_CODES.join(', ')}` }))
       .refine((a) => new Set(a).size === a.length, 'must not name a category twice'),
   }),
+  /** The portal for professionals, coordinators, checkers and the covenant administrator. */
+  portal: z.strictObject({
+    /** Secure cookies; null: Secure in production, not in development (the demo runs on plain http://127.0.0.1). */
+    cookieSecure: z.boolean().nullable(),
+    idleMinutes: z.number().int().min(1).max(480),
+    maxSessionHours: z.number().int().min(1).max(24),
+    maxFailedLogins: z.number().int().min(1).max(100),
+    lockoutMinutes: z.number().int().min(1).max(1440),
+    /** Failed logins from one IP address within lockoutMinutes before it is refused for a while. */
+    maxFailuresPerIp: z.number().int().min(1).max(10000),
+    setupCodeDays: z.number().int().min(1).max(60),
+  }),
+  /** E-mail for notices, through an SMTP server. */
+  mail: z.strictObject({
+    enabled: z.boolean(),
+    smtp: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535),
+      secure: z.boolean(),
+      user: z.string().min(1).nullable(),
+      password: z.string().min(1).nullable(),
+    }),
+    from: z.string().min(3),
+    /** The portal's address as professionals reach it; links in e-mails point there. */
+    portalBaseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://vir.example.org' }),
+    pollMs: z.number().int().min(50).max(600_000),
+    maxAttempts: z.number().int().min(1).max(100),
+    /** Notices older than this when they are first seen are not mailed (e.g. after mail was switched on). */
+    maxAgeHours: z.number().int().min(1).max(24 * 30),
+  }),
 });
 
 export type RegionConfig = z.infer<typeof configSchema>;
+
+/** Whether portal cookies carry Secure: as configured, else only in production. */
+export function portalCookieSecure(config: RegionConfig): boolean {
+  return config.portal.cookieSecure ?? config.mode === 'production';
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -119,6 +167,21 @@ function fromEnv(env: Env): Json {
   set(['keys', 'bsnIndex'], env.REGION_BSN_INDEX_KEY);
   set(['log', 'level'], env.LOG_LEVEL);
   set(['lifecycle', 'schedule'], env.REGION_LIFECYCLE_SCHEDULE);
+  set(['national', 'enabled'], envBool(env, 'REGION_NATIONAL_ENABLED', 'national.enabled'));
+  set(['national', 'url'], env.REGION_NATIONAL_URL);
+  if (env.REGION_NATIONAL_CA_FILE || env.REGION_NATIONAL_CERT_FILE || env.REGION_NATIONAL_KEY_FILE) {
+    set(['national', 'tls'], { caFile: env.REGION_NATIONAL_CA_FILE, certFile: env.REGION_NATIONAL_CERT_FILE, keyFile: env.REGION_NATIONAL_KEY_FILE });
+  }
+  set(['national', 'allowPlainHttp'], envBool(env, 'REGION_NATIONAL_ALLOW_PLAIN_HTTP', 'national.allowPlainHttp'));
+  set(['portal', 'cookieSecure'], envBool(env, 'REGION_COOKIE_SECURE', 'portal.cookieSecure'));
+  set(['mail', 'enabled'], envBool(env, 'REGION_MAIL_ENABLED', 'mail.enabled'));
+  set(['mail', 'smtp', 'host'], env.REGION_SMTP_HOST);
+  set(['mail', 'smtp', 'port'], envNumber(env, 'REGION_SMTP_PORT', 'mail.smtp.port'));
+  set(['mail', 'smtp', 'secure'], envBool(env, 'REGION_SMTP_SECURE', 'mail.smtp.secure'));
+  set(['mail', 'smtp', 'user'], env.REGION_SMTP_USER);
+  set(['mail', 'smtp', 'password'], env.REGION_SMTP_PASSWORD);
+  set(['mail', 'from'], env.REGION_MAIL_FROM);
+  set(['mail', 'portalBaseUrl'], env.REGION_PORTAL_URL);
   return o;
 }
 
@@ -134,11 +197,19 @@ export function loadConfig(env: Env = process.env, overrides: Json = {}): Region
     throw new ConfigError(`config key ${key}: ${issue.message}`);
   }
   const config = parsed.data;
+  const n = config.national;
+  if (n.enabled) {
+    if (!n.url) throw new ConfigError('config key national.url: required when national.enabled is true (set REGION_NATIONAL_URL)');
+    if (n.url.startsWith('http:') && !n.allowPlainHttp) throw new ConfigError('config key national.url: plain http needs national.allowPlainHttp (development only); use https with national.tls');
+    if (n.url.startsWith('https:') && !n.tls) throw new ConfigError('config key national.tls: caFile, certFile and keyFile are required for https');
+    if (config.mode === 'production' && n.allowPlainHttp) throw new ConfigError('config key national.allowPlainHttp: not allowed in production');
+  }
   if (config.mode === 'production') {
     if (!config.keys.bsnEncryption) throw new ConfigError('config key keys.bsnEncryption: required in production (set REGION_BSN_ENCRYPTION_KEY)');
     if (!config.keys.bsnIndex) throw new ConfigError('config key keys.bsnIndex: required in production (set REGION_BSN_INDEX_KEY)');
     if (config.keys.bsnEncryption === config.keys.bsnIndex) throw new ConfigError('config key keys.bsnIndex: must differ from keys.bsnEncryption');
     if (config.demo) throw new ConfigError('config key demo: must be false in production (set REGION_DEMO=false)');
+    if (config.portal.cookieSecure === false) throw new ConfigError('config key portal.cookieSecure: must be true in production (portal cookies travel over HTTPS only)');
   }
   return config;
 }

@@ -6,6 +6,7 @@ import type { RegionConfig } from '../config/load.js';
 import { createBsnVault } from './crypto/bsn-vault.js';
 import { resolveBsnKeys } from './crypto/keys.js';
 import { createHttpApp } from './http/app.js';
+import { createConnector, type Connector } from '../connector/create-connector.js';
 import { createLogger } from './log.js';
 import { createAuditLog } from './store/audit.js';
 import { openDatabase } from './store/db.js';
@@ -15,6 +16,8 @@ import { createCovenantService } from './services/covenant.js';
 import { createMatchService } from './services/matches.js';
 import { createNoticeService } from './services/notices.js';
 import { createSignalService } from './services/signals.js';
+import { createOutbox } from './services/outbox.js';
+import { createRemoteMatches } from './services/remote-matches.js';
 import { createLifecycleService } from './services/lifecycle.js';
 import { createCoordinationService } from './services/coordination.js';
 import { createInformingService } from './services/informing.js';
@@ -23,6 +26,10 @@ import { createHandoverService } from './services/handover.js';
 import { createDataSubjectService } from './services/data-subject.js';
 import { createJobRuns } from './jobs/job-runs.js';
 import { createScheduler } from './jobs/scheduler.js';
+import { createPortalServices } from './portal/services.js';
+import { createMailQueue } from './mail/mail-queue.js';
+import { createMailSender } from './mail/mail-sender.js';
+import { createMailWorker } from './mail/mail-worker.js';
 
 export const REGION_DB_FILE = 'region.db';
 
@@ -52,21 +59,27 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const covenant = createCovenantService(ctx);
   const notices = createNoticeService(ctx);
   const coordination = createCoordinationService(ctx, notices);
-  const matches = createMatchService(ctx, notices, coordination);
+  const remoteMatches = createRemoteMatches(ctx, notices, coordination);
+  const matches = createMatchService(ctx, notices, coordination, remoteMatches);
   const informing = createInformingService(ctx);
-  const signals = createSignalService(ctx, matches, notices);
+  const outbox = createOutbox(ctx, notices);
+  const signals = createSignalService(ctx, matches, notices, outbox);
   const lifecycle = createLifecycleService(ctx, signals, notices);
   const jobRuns = createJobRuns(ctx);
   const scheduler = createScheduler(ctx, jobRuns, lifecycle);
   const checker = createCheckerService(ctx, matches);
   const handover = createHandoverService(ctx, notices, coordination);
   const dataSubject = createDataSubjectService(ctx, signals, lifecycle);
-  return { ctx, covenant, notices, coordination, matches, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject };
+  const portal = createPortalServices(ctx, covenant);
+  const mailQueue = createMailQueue(ctx);
+  const mailWorker = createMailWorker(ctx, mailQueue, () => createMailSender(config));
+  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, portal, mailQueue, mailWorker };
 }
 
 export type RegionServices = ReturnType<typeof createRegionServices>;
 
 export interface Region extends RegionServices {
+  connector: Connector | null;
   app: ReturnType<typeof createHttpApp>;
   /** Listens on config.host:config.port (0 for any free port) and resolves with the bound port. */
   start(): Promise<number>;
@@ -75,7 +88,8 @@ export interface Region extends RegionServices {
 
 export function createRegion(config: RegionConfig, options: RegionOptions = {}): Region {
   const services = createRegionServices(config, options);
-  const app = createHttpApp(services);
+  const connector = config.national.enabled ? createConnector(services) : null;
+  const app = createHttpApp(services, connector);
   let server: Server | null = null;
   return {
     ...services,
@@ -85,12 +99,17 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
         server = app.listen(config.port, config.host, (err?: Error) => {
           if (err) return reject(err);
           services.scheduler.start();
+          connector?.start();
+          services.mailWorker.start();
           const address = server!.address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });
       }),
+    connector,
     close: async () => {
       services.scheduler.stop();
+      await connector?.stop();
+      await services.mailWorker.stop();
       if (server) {
         const s = server;
         server = null;

@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { RegionServices } from '../create-region.js';
+import type { Connector } from '../../connector/create-connector.js';
+import { connectorRoutes } from './connector-routes.js';
 import { requireAdmin, requireProfessional } from './auth.js';
 import { adminRoutes } from './admin-routes.js';
 import { errorHandler, unknownRoute } from './errors.js';
@@ -9,9 +11,11 @@ import { signalRoutes } from './signal-routes.js';
 import { coordinationRoutes } from './coordination-routes.js';
 import { adminLifecycleRoutes } from './admin-lifecycle-routes.js';
 import { checkerRoutes, requireChecker } from './checker-routes.js';
+import { adminAccountRoutes } from './admin-account-routes.js';
+import { portalRoutes } from '../portal/router.js';
 
 /** The regional index's HTTP surface: health, the admin API and the client-system API. */
-export function createHttpApp(s: RegionServices): Express {
+export function createHttpApp(s: RegionServices, connector: Connector | null = null): Express {
   const { ctx } = s;
   const app = express();
   app.disable('x-powered-by');
@@ -33,7 +37,11 @@ export function createHttpApp(s: RegionServices): Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices), adminLifecycleRoutes(s));
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/portal/');
+  });
+  app.use('/portal', portalRoutes(s));
+  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices), adminLifecycleRoutes(s), connectorRoutes(s, connector), adminAccountRoutes(s));
   app.use('/api/v1/checker', requireChecker(ctx, s.checker), checkerRoutes(s.checker, s.notices));
   app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault), coordinationRoutes(s));
   app.use(unknownRoute);

@@ -4,6 +4,7 @@ import { distinctProfessionals, isMatch } from '../domain/matching.js';
 import { auditActor, type Actor, type RegionContext } from './context.js';
 import type { CoordinationService } from './coordination.js';
 import type { NoticeService } from './notices.js';
+import type { RemoteMatches } from './remote-matches.js';
 
 /**
  * Keeps matches true to the active signals (7.1.2.3, 7.1.4.3(2)): a match exists while two or
@@ -31,7 +32,7 @@ interface ParticipantRow {
   registered_at: string;
 }
 
-export function createMatchService(ctx: RegionContext, notices: NoticeService, coordination: CoordinationService) {
+export function createMatchService(ctx: RegionContext, notices: NoticeService, coordination: CoordinationService, remote: RemoteMatches) {
   const { db } = ctx;
   const q = {
     activeOfYouth: db.prepare<[string], ActiveRow>("SELECT id, professional_id, municipality FROM signals WHERE youth_key = ? AND status = 'active'"),
@@ -95,7 +96,8 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
     q.setSignalMatch.run(existing.id, signalId);
     const others = distinctProfessionals(before.map((p) => ({ signalId: p.signal_id, professionalId: p.professional_id })));
     if (!others.includes(newcomer.professional_id)) {
-      notices.toProfessional(newcomer.professional_id, 'match', existing.id, { family: false, professionalIds: others });
+      const remoteOthers = remote.participantsOf(existing.id);
+      notices.toProfessional(newcomer.professional_id, 'match', existing.id, { family: false, professionalIds: others, ...(remoteOthers.length ? { remote: remoteOthers } : {}) });
       for (const o of others) {
         notices.toProfessional(o, 'participant-joined', existing.id, { family: false, professionalIds: [newcomer.professional_id] });
       }
@@ -116,10 +118,11 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
     const remaining = q.participants.all(matchId);
     const pros = distinctProfessionals(remaining.map((p) => ({ signalId: p.signal_id, professionalId: p.professional_id })));
     if (pros.includes(professionalId)) return; // the same professional still takes part through another signal
-    const ended = pros.length < 2;
+    const ended = pros.length + remote.remoteCount(matchId) < 2;
     if (ended) {
       q.endMatch.run(at(), matchId);
       q.leaveAll.run(at(), matchId);
+      remote.endAll(matchId);
     }
     for (const p of pros) {
       notices.toProfessional(p, 'participant-left', matchId, { family: false, professionalIds: [professionalId], matchEnded: ended });
@@ -143,13 +146,22 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
       endedAt: match.ended_at,
       regievoerder: coord.regievoerderId ? notices.contactOf(coord.regievoerderId) : null,
       coordinated: coord.coordinated,
-      participants: [...seen.values()].map((r) => ({
-        own: r.professional_id === viewer,
-        regievoerder: r.professional_id === coord.regievoerderId,
-        professional: notices.contactOf(r.professional_id),
-        registeredAt: r.registered_at,
-        contactMadeAt: coord.contactMadeAt(r.professional_id),
-      })),
+      participants: [
+        ...[...seen.values()].map((r) => ({
+          own: r.professional_id === viewer,
+          regievoerder: r.professional_id === coord.regievoerderId,
+          professional: notices.contactOf(r.professional_id),
+          registeredAt: r.registered_at,
+          contactMadeAt: coord.contactMadeAt(r.professional_id),
+        })),
+        ...(match.status === 'active' ? remote.participantsOf(matchId) : []).map((c) => ({
+          own: false,
+          regievoerder: false,
+          professional: c,
+          registeredAt: null,
+          contactMadeAt: null,
+        })),
+      ],
     };
   }
 

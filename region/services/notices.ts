@@ -16,7 +16,19 @@ export type NoticeKind =
   | 'handover'
   | 'regievoerder';
 
+/** A professional of another region, as the national index reported them. */
+export interface RemoteContact {
+  name: string;
+  function: string;
+  email: string;
+  phone: string;
+  institution: { id: null; name: string };
+  region: string;
+}
+
 export interface NoticePayload {
+  /** Professionals of other regions the notice is about (cross-region matches). */
+  remote?: RemoteContact[];
   family?: boolean;
   /** The other professionals the notice is about. */
   professionalIds?: string[];
@@ -109,7 +121,9 @@ export function createNoticeService(ctx: RegionContext) {
           read: row.read_at !== null,
           family: p.family ?? false,
           ...(p.matchEnded !== undefined ? { matchEnded: p.matchEnded } : {}),
-          ...(p.professionalIds ? { professionals: p.professionalIds.map(contactOf).filter((c) => c !== null) } : {}),
+          ...(p.professionalIds || p.remote
+            ? { professionals: [...(p.professionalIds ?? []).map(contactOf).filter((c) => c !== null), ...(p.remote ?? [])] }
+            : {}),
           ...(p.archivedSignalId ? { archivedSignal: { registeredAt: p.registeredAt, removedAt: p.removedAt } } : {}),
           ...(p.signalId ? { signalId: p.signalId } : {}),
           ...(p.signalIds ? { signalIds: p.signalIds } : {}),

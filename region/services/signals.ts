@@ -6,6 +6,7 @@ import { turns23On } from '../domain/youth.js';
 import { auditActor, today, type Actor, type RegionContext } from './context.js';
 import type { MatchService } from './matches.js';
 import type { NoticeService } from './notices.js';
+import type { Outbox } from './outbox.js';
 
 /**
  * Signals (meldingen): registration, extension, removal and archive (7.1.4.2-7.1.4.6).
@@ -65,7 +66,7 @@ export function signalView(row: SignalRow) {
 }
 export type SignalView = ReturnType<typeof signalView>;
 
-export function createSignalService(ctx: RegionContext, matches: MatchService, notices: NoticeService) {
+export function createSignalService(ctx: RegionContext, matches: MatchService, notices: NoticeService, outbox: Outbox) {
   const { db, vault, audit } = ctx;
   const cols = 'id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id';
   const q = {
@@ -149,6 +150,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     const id = randomUUID();
     const now = ctx.now().toISOString();
     q.insert.run(id, youthKey, vault.seal(input.bsn), turns23On(input.birthDate), input.municipality, actor.professionalId, actor.institutionId, now, removalDate);
+    outbox.registered(q.byId.get(id)!, input.bsn);
     for (const archived of q.unnotifiedArchive.all(youthKey, actor.professionalId)) {
       notices.toProfessional(actor.professionalId, 'history', null, {
         professionalIds: [archived.professional_id], archivedSignalId: archived.id, registeredAt: archived.registered_at, removedAt: archived.removed_at,
@@ -170,6 +172,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
       q.erase.run(now, reason, row.id);
     }
     ctx.onStep?.('signal-updated', row.id);
+    outbox.removed(row.id, reason);
     matches.signalDeactivated(row.id, row.match_id, row.professional_id);
     record(actor, 'signal.remove', row.id, 'ok', { reason, archived: goesToArchive(reason) });
     return signalView(q.byId.get(row.id)!);
@@ -205,6 +208,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
             throw new AppError('NOT_AN_EXTENSION', `removalDate must lie after the current removal date ${row.removal_date}`, 400);
           }
           q.extend.run(date, id);
+          outbox.extended(q.byId.get(id)!);
           record(actor, 'signal.extend', id, 'ok');
           return signalView(q.byId.get(id)!);
         })(),

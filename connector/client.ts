@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import type { RegionConfig } from '../config/load.js';
+import { decodeResponse, encodeRequest } from '../national/protocol/codec.js';
+import { actionOf, SyncFault, type Operation, type RequestMap, type ResponseMap } from '../national/protocol/types.js';
+
+/**
+ * The connector's SOAP client for the national index: undici with the region's client
+ * certificate (two-way TLS), or plain HTTP by an explicit development setting. Failures are
+ * classified: a Client fault is permanent (the message is wrong); everything else (network
+ * errors, time-outs, 5xx, unreadable answers) is worth retrying.
+ */
+export class RetryableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+
+export function isPermanent(err: unknown): err is SyncFault {
+  return err instanceof SyncFault && err.side === 'Client';
+}
+
+export function createSyncClient(config: RegionConfig) {
+  const n = config.national;
+  if (!n.url) throw new Error('national.url is not configured');
+  const url = n.url;
+  const dispatcher = new Agent({
+    connect: n.tls ? { ca: readFileSync(n.tls.caFile), cert: readFileSync(n.tls.certFile), key: readFileSync(n.tls.keyFile), timeout: n.requestTimeoutMs } : { timeout: n.requestTimeoutMs },
+    keepAliveTimeout: 10_000,
+  });
+  const plain = url.startsWith('http:');
+
+  return {
+    async call<O extends Operation>(op: O, body: RequestMap[O], extraWaitMs = 0): Promise<ResponseMap[O]> {
+      const timeout = n.requestTimeoutMs + extraWaitMs;
+      let status: number;
+      let text: string;
+      try {
+        const res = await request(url, {
+          method: 'POST',
+          dispatcher,
+          headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${actionOf(op)}"`, ...(plain ? { 'x-region-id': config.region.id } : {}) },
+          body: encodeRequest(op, body, url),
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        });
+        status = res.statusCode;
+        text = await res.body.text();
+      } catch (err) {
+        throw new RetryableError(`national index unreachable: ${(err as { code?: string }).code ?? (err as Error).message}`);
+      }
+      try {
+        return await decodeResponse(op, text);
+      } catch (err) {
+        if (err instanceof SyncFault && err.side === 'Client' && status < 500) throw err;
+        throw new RetryableError(`national index answered ${status}: ${(err as Error).message.slice(0, 200)}`);
+      }
+    },
+    close: () => dispatcher.destroy(),
+  };
+}
+
+export type SyncClient = ReturnType<typeof createSyncClient>;
+
+/** Exponential back-off with full jitter between half and all of the step. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
+  return Math.round(step / 2 + (random() * step) / 2);
+}

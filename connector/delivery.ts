@@ -1,0 +1,65 @@
+import type { Ack } from '../national/protocol/types.js';
+import type { RegionContext } from '../region/services/context.js';
+import type { Outbox } from '../region/services/outbox.js';
+import { isPermanent, type SyncClient } from './client.js';
+
+/**
+ * Delivers the outbox to the national index in batches, in outbox order (so in order per
+ * signal). Accepted and duplicate events are marked delivered; an event the national index
+ * rejects goes to the dead letters and never blocks the others. A batch refused as a whole is
+ * split, so the one bad event is found.
+ */
+interface Row {
+  seq: number;
+  event_id: string;
+  payload: Buffer;
+}
+
+export function createDelivery(ctx: RegionContext, outbox: Outbox, client: SyncClient) {
+  const { db } = ctx;
+  const q = {
+    pending: db.prepare<[number], Row>('SELECT seq, event_id, payload FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT ?'),
+    delivered: db.prepare('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE event_id = ? AND delivered_at IS NULL'),
+    dead: db.prepare('UPDATE outbox SET dead_at = ?, dead_code = ?, last_error = ?, attempts = attempts + 1 WHERE event_id = ? AND delivered_at IS NULL'),
+    failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq IN (SELECT value FROM json_each(?))'),
+  };
+
+  const recordAcks = db.transaction((acks: Ack[]) => {
+    const now = ctx.now().toISOString();
+    for (const a of acks) {
+      if (a.result === 'rejected') q.dead.run(now, a.code ?? 'GEWEIGERD', a.message ?? null, a.eventId);
+      else q.delivered.run(now, a.eventId);
+    }
+  });
+
+  async function send(rows: Row[]): Promise<void> {
+    try {
+      const { acks } = await client.call('LeverMeldingen', { region: ctx.config.region.id, events: rows.map((r) => outbox.open(r.payload)) });
+      recordAcks(acks);
+    } catch (err) {
+      if (!isPermanent(err)) {
+        q.failed.run((err as Error).message, JSON.stringify(rows.map((r) => r.seq)));
+        throw err;
+      }
+      if (rows.length === 1) {
+        recordAcks([{ eventId: rows[0].event_id, result: 'rejected', code: err.code, message: err.message }]);
+        return;
+      }
+      const half = Math.ceil(rows.length / 2);
+      await send(rows.slice(0, half));
+      await send(rows.slice(half));
+    }
+  }
+
+  return {
+    /** Sends one batch; returns how many events it took, 0 when the outbox is empty. Throws a retryable error. */
+    async deliverBatch(): Promise<number> {
+      const rows = q.pending.all(ctx.config.national.batchSize);
+      if (rows.length === 0) return 0;
+      await send(rows);
+      return rows.length;
+    },
+  };
+}
+
+export type Delivery = ReturnType<typeof createDelivery>;

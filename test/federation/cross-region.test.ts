@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+import { startTestNational, type TestNational } from '../helpers/national.js';
+import { eventually, nationalSettings, registerSignal } from '../helpers/federation.js';
+
+describe('federation through the national index (in one process)', () => {
+  let nat: TestNational;
+  let ra: TestRegion;
+  let rb: TestRegion;
+  let a: TestArea;
+  let b: TestArea;
+  const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+
+  beforeEach(async () => {
+    nat = await startTestNational();
+    ra = await startTestRegion({ region: { id: 'regio-a', name: 'Regio A' }, ...nationalSettings(nat.url) });
+    rb = await startTestRegion({ region: { id: 'regio-b', name: 'Regio B' }, ...nationalSettings(nat.url) });
+    a = await setupArea(ra.baseUrl);
+    b = await setupArea(rb.baseUrl);
+  });
+  afterEach(async () => {
+    await ra.close();
+    await rb.close();
+    await nat.close();
+  });
+
+  it('gives both professionals the match with each other\'s contact details when a youth signalled in region A is signalled in region B', async () => {
+    await registerSignal(ra, a.a, BSN[0]);
+    await registerSignal(rb, b.b, BSN[0]);
+    const seenByA = await eventually(async () => {
+      const r = await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a));
+      return r.body.length === 1 && r.body[0];
+    }, 10_000, 'the match in region A');
+    const other = seenByA.participants.find((p: any) => !p.own);
+    expect(other.professional).to.deep.include({ name: 'Bea Beta', email: 'bea.beta@example.org', region: 'regio-b' });
+    const seenByB = await eventually(async () => {
+      const r = await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b));
+      return r.body.length === 1 && r.body[0];
+    }, 10_000, 'the match in region B');
+    expect(seenByB.participants.find((p: any) => !p.own).professional).to.deep.include({ name: 'Anna Alfa', region: 'regio-a' });
+    const notices = (await call(ra.baseUrl, 'GET', '/api/v1/notices', as(a.a))).body;
+    expect(notices.filter((n: any) => n.kind === 'match')).to.have.length(1);
+    expect(notices[0].professionals[0].name).to.equal('Bea Beta');
+    const status = await call(ra.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN });
+    expect(status.body).to.include({ enabled: true, backlog: 0, deadLetters: 0 });
+    expect(status.body.cursor).to.be.greaterThan(0);
+  });
+
+  it('tells nobody twice when the national index reports a match the region already found', async () => {
+    await registerSignal(ra, a.a, BSN[1]);
+    await registerSignal(ra, a.b, BSN[1]);
+    await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.cursor >= 1 || undefined, 10_000, 'the national match event');
+    for (const who of [a.a, a.b]) {
+      const notices = (await call(ra.baseUrl, 'GET', '/api/v1/notices', as(who))).body;
+      expect(notices.map((n: any) => n.kind)).to.deep.equal(['match']);
+    }
+  });
+
+  it('tells the one left when the professional of the other region removes their signal', async () => {
+    await registerSignal(ra, a.a, BSN[2]);
+    const sb = await registerSignal(rb, b.b, BSN[2]);
+    await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body.length === 1, 10_000, 'the match');
+    await call(rb.baseUrl, 'POST', `/api/v1/signals/${sb.id}/removal`, { ...as(b.b), body: { reason: 'risk-ended' } });
+    const ended = await eventually(async () => {
+      const n = (await call(ra.baseUrl, 'GET', '/api/v1/notices', as(a.a))).body;
+      return n.find((x: any) => x.kind === 'participant-left');
+    }, 10_000, 'the participant-left notice');
+    expect(ended.matchEnded).to.equal(true);
+    expect(ended.professionals[0].name).to.equal('Bea Beta');
+  });
+});
