@@ -26,10 +26,6 @@ import { createHandoverService } from './services/handover.js';
 import { createDataSubjectService } from './services/data-subject.js';
 import { createJobRuns } from './jobs/job-runs.js';
 import { createScheduler } from './jobs/scheduler.js';
-import { createPortalServices } from './portal/services.js';
-import { createMailQueue } from './mail/mail-queue.js';
-import { createMailSender } from './mail/mail-sender.js';
-import { createMailWorker } from './mail/mail-worker.js';
 
 export const REGION_DB_FILE = 'region.db';
 
@@ -70,10 +66,7 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const checker = createCheckerService(ctx, matches);
   const handover = createHandoverService(ctx, notices, coordination);
   const dataSubject = createDataSubjectService(ctx, signals, lifecycle);
-  const portal = createPortalServices(ctx, covenant);
-  const mailQueue = createMailQueue(ctx);
-  const mailWorker = createMailWorker(ctx, mailQueue, () => createMailSender(config));
-  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, portal, mailQueue, mailWorker };
+  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject };
 }
 
 export type RegionServices = ReturnType<typeof createRegionServices>;
@@ -100,7 +93,6 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
           if (err) return reject(err);
           services.scheduler.start();
           connector?.start();
-          services.mailWorker.start();
           const address = server!.address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });
@@ -109,7 +101,6 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
     close: async () => {
       services.scheduler.stop();
       await connector?.stop();
-      await services.mailWorker.stop();
       if (server) {
         const s = server;
         server = null;
