@@ -15,6 +15,7 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
   const state = syncState(db);
   const q = {
     activeDigest: db.prepare<[], { id: string; removal_date: string }>("SELECT id, removal_date FROM signals WHERE status = 'active' ORDER BY id"),
+    activeNational: db.prepare<[], { national_match_id: string }>("SELECT national_match_id FROM national_matches WHERE status = 'active'"),
     signal: db.prepare<[string], { id: string; professional_id: string; municipality: string; registered_at: string; removal_date: string | null; turns23_on: string | null; status: string; bsn_sealed: Buffer | null; removal_reason: string | null }>(
       'SELECT id, professional_id, municipality, registered_at, removal_date, turns23_on, status, bsn_sealed, removal_reason FROM signals WHERE id = ?',
     ),
@@ -45,6 +46,10 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     for (const id of surplus) {
       const s = q.signal.get(id);
       outbox.removed(id, (s?.removal_reason as Parameters<Outbox['removed']>[1] | null) ?? 'correction');
+    }
+    const current = new Set(matches.map((m) => m.matchId));
+    for (const stale of q.activeNational.all().filter((r) => !current.has(r.national_match_id))) {
+      remote.apply({ seq: 0, kind: 'ended', matchId: stale.national_match_id, family: false, ownSignalIds: [], participants: [] });
     }
     for (const m of matches) remote.apply(m);
     state.set('cursor', String(head));

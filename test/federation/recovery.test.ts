@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, TestClock, type Caller } from '../helpers/region.js';
+import { startTestNational } from '../helpers/national.js';
+import { eventually, nationalSettings, registerSignal } from '../helpers/federation.js';
+
+const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+
+describe('recovery between a region and the national index', () => {
+  it('puts an event the national index rejects among the dead letters, and delivers the others', async () => {
+    const nat = await startTestNational();
+    const first = await startTestRegion({ region: { id: 'regio-a', name: 'A' } });
+    const area = await setupArea(first.baseUrl);
+    const early = await registerSignal(first, area.a, BSN[0]);
+    await first.region.close();
+    const t = await startTestRegion({ dataDir: first.dataDir, region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
+    try {
+      await call(t.baseUrl, 'POST', `/api/v1/signals/${early.id}/removal`, { ...as(area.a), body: { reason: 'risk-ended' } });
+      await registerSignal(t, area.b, BSN[1]);
+      await eventually(async () => (await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.backlog === 0, 10_000, 'delivery');
+      const s = (await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body;
+      expect(s.deadLetters).to.equal(1);
+      const dead = (await call(t.baseUrl, 'GET', '/api/v1/admin/connector/dead-letters', { token: ADMIN_TOKEN })).body;
+      expect(dead).to.have.length(1);
+      expect(dead[0]).to.include({ signalId: early.id, kind: 'removed', code: 'ONBEKENDE_MELDING' });
+      const active = nat.national.ctx.db.prepare("SELECT COUNT(*) AS n FROM signals WHERE region_id = 'regio-a' AND status = 'active'").get() as { n: number };
+      expect(active.n).to.equal(1);
+    } finally {
+      await t.close();
+      await nat.close();
+    }
+  });
+
+  it('reconciles on demand: signals the national index lacks are sent again', async () => {
+    const nat = await startTestNational();
+    const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
+    try {
+      const area = await setupArea(t.baseUrl);
+      const s = await registerSignal(t, area.a, BSN[0]);
+      await registerSignal(t, area.a, BSN[1]);
+      const count = () => (nat.national.ctx.db.prepare("SELECT COUNT(*) AS n FROM signals WHERE region_id = 'regio-a' AND status = 'active'").get() as { n: number }).n;
+      await eventually(() => count() === 2 || undefined, 10_000, 'delivery');
+      nat.national.ctx.db.prepare('DELETE FROM signals WHERE signal_id = ?').run(s.id);
+      const r = await call(t.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
+      expect(r.body).to.deep.include({ missing: 1, surplus: 0 });
+      await eventually(() => count() === 2 || undefined, 10_000, 'the repair');
+    } finally {
+      await t.close();
+      await nat.close();
+    }
+  });
+
+  it('resynchronises when it fell behind further than the feed retention, and ends matches the national index ended meanwhile', async () => {
+    const natClock = new TestClock();
+    const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
+    const settings = nationalSettings(nat.url);
+    const ra1 = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...settings });
+    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...settings });
+    const a = await setupArea(ra1.baseUrl);
+    const b = await setupArea(rb.baseUrl);
+    try {
+      await registerSignal(ra1, a.a, BSN[0]);
+      const sb = await registerSignal(rb, b.b, BSN[0]);
+      await eventually(async () => (await call(ra1.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body.length === 1, 10_000, 'the match');
+      await ra1.region.close();
+      await call(rb.baseUrl, 'POST', `/api/v1/signals/${sb.id}/removal`, { ...as(b.b), body: { reason: 'unjustified' } });
+      await eventually(() => (nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").get() as { head: number }).head === 2 || undefined, 10_000, 'the end event');
+      natClock.advanceDays(31);
+      nat.national.dailyRun();
+      const ra2 = await startTestRegion({ dataDir: ra1.dataDir, region: { id: 'regio-a', name: 'A' }, ...settings });
+      try {
+        const st = await eventually(async () => {
+          const x = (await call(ra2.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body;
+          return x.lastReconcileAt ? x : undefined;
+        }, 10_000, 'the resync');
+        expect(st.cursor).to.equal(2);
+        const m = (await call(ra2.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body;
+        expect(m[0].status).to.equal('ended');
+      } finally {
+        await ra2.close();
+      }
+    } finally {
+      await rb.close();
+      await nat.close();
+    }
+  });
+});
