@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../config/load.js';
+import { loadNationalConfig, parseNationalConfig } from '../../national/config.js';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
@@ -56,5 +57,22 @@ describe('covenant decision rules in the configuration', () => {
     writeFileSync(file, JSON.stringify({ coordination: { categoryOrder: ['ggz', 'ggz'] } }));
     expect(() => loadConfig({ REGION_CONFIG: file })).to.throw(ConfigError, 'config key coordination.categoryOrder: must not name a category twice');
     expect(() => loadConfig({ REGION_LIFECYCLE_SCHEDULE: 'every day' })).to.throw(ConfigError, 'config key lifecycle.schedule: must be a cron expression');
+  });
+});
+
+describe('the shipped federation configuration files', () => {
+  it('parse: the demo national index and the two demo regions', () => {
+    const n = loadNationalConfig({ NATIONAL_CONFIG: 'config/national.demo.json' });
+    expect(n.regions.map((r) => r.id)).to.deep.equal(['regio-a', 'regio-b']);
+    for (const x of ['a', 'b']) {
+      const c = loadConfig({ REGION_CONFIG: `config/region-${x}.demo.json` });
+      expect(c.region.id).to.equal(`regio-${x}`);
+      expect(c.national).to.include({ enabled: true, url: 'http://127.0.0.1:8443/sync', allowPlainHttp: true });
+    }
+  });
+
+  it('refuse a national index without TLS unless plain HTTP is asked for explicitly', () => {
+    expect(() => parseNationalConfig({ regions: [{ id: 'regio-a', name: 'A' }] })).to.throw(ConfigError, 'tls: required');
+    expect(() => loadConfig({ REGION_NATIONAL_ENABLED: 'true', REGION_NATIONAL_URL: 'http://127.0.0.1:1/sync' })).to.throw(ConfigError, 'plain http needs national.allowPlainHttp');
   });
 });
