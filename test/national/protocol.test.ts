@@ -7,6 +7,7 @@ import { decodeRequest, encodeFault, encodeRequest, encodeResponse } from '../..
 import { XSD_FILE } from '../../national/protocol/documents.js';
 import { NS, SyncFault } from '../../national/protocol/types.js';
 import { rawSoap, registered, soapCall, startTestNational, type TestNational } from '../helpers/national.js';
+import { TestClock } from '../helpers/region.js';
 
 /** The body element of a SOAP message as a document of its own, for xmllint --schema. */
 function bodyDocument(xml: string): string {
@@ -107,6 +108,40 @@ describe('the reference national index over SOAP', () => {
     await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [{ eventId: 'rm-b1', kind: 'removed', signalId: 'b1', occurredAt: '2026-03-03T09:00:00.000Z', reason: 'unjustified' }] });
     const later = await soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 1, max: 10, waitSeconds: 0 });
     expect(later.events.map((e) => [e.seq, e.kind])).to.deep.equal([[2, 'ended']]);
+  });
+
+  it('gives the same batch delivered twice no duplicate effect', async () => {
+    const batch = { region: 'regio-a', events: [registered('a1', '111222333', 'pa'), registered('a2', '111222333', 'pa2')] };
+    await soapCall(t.url, 'regio-a', 'LeverMeldingen', batch);
+    const again = await soapCall(t.url, 'regio-a', 'LeverMeldingen', batch);
+    expect(again.acks.map((a) => a.result)).to.deep.equal(['duplicate', 'duplicate']);
+    const db = t.national.ctx.db;
+    expect((db.prepare('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n).to.equal(2);
+    const feed = await soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 });
+    expect(feed.events.map((e) => e.kind)).to.deep.equal(['arose']);
+  });
+
+  it('applies the same removal and archive rules as a region, with the same code (7.1.4.5, 7.1.4.6)', async () => {
+    const clock = new TestClock();
+    const n = await startTestNational({}, clock.now);
+    try {
+      await soapCall(n.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', '111222333', 'pa', { removalDate: '2026-04-01' }), registered('a2', '232262536', 'pa', { turns23On: '2026-05-01', removalDate: '2026-05-01' })] });
+      await soapCall(n.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [registered('b1', '111222333', 'pb')] });
+      clock.set('2026-04-01T08:00:00+02:00');
+      expect(n.national.index.runRemoval()).to.deep.equal({ removed: 1, destroyed: 0 });
+      const row = (id: string) => n.national.ctx.db.prepare('SELECT status, removal_reason, archive_until FROM signals WHERE signal_id = ?').get(id);
+      expect(row('a1')).to.deep.equal({ status: 'archived', removal_reason: 'expired', archive_until: '2031-04-01' });
+      const fb = await soapCall(n.url, 'regio-b', 'HaalMatches', { region: 'regio-b', after: 1, max: 10, waitSeconds: 0 });
+      expect(fb.events.map((e) => e.kind)).to.deep.equal(['ended']);
+      clock.set('2026-05-01T08:00:00+02:00');
+      n.national.index.runRemoval();
+      expect(row('a2')).to.deep.equal({ status: 'removed', removal_reason: 'age-23', archive_until: null });
+      clock.set('2031-04-01T08:00:00+02:00');
+      expect(n.national.index.runRemoval().destroyed).to.equal(1);
+      expect(row('a1')).to.deep.include({ status: 'removed' });
+    } finally {
+      await n.close();
+    }
   });
 
   it('answers a long poll as soon as a match event arrives', async () => {
