@@ -16,6 +16,7 @@ export interface RemovalCounts {
   expired: number;
   age23: number;
   archiveDestroyed: number;
+  idempotencyKeysPruned?: number;
 }
 
 export function createLifecycleService(ctx: RegionContext, signals: SignalService, notices: NoticeService) {
@@ -34,6 +35,7 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
        WHERE s.status = 'active' AND i.signal_id IS NULL AND s.informing_reminded_at IS NULL AND s.registered_at <= ?`,
     ),
     markReminded: db.prepare('UPDATE signals SET informing_reminded_at = ? WHERE id = ?'),
+    pruneIdempotency: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
   };
   const system = { kind: 'system' } as const;
 
@@ -71,6 +73,8 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
         if (destroyArchived(s.id)) counts.archiveDestroyed++;
         heartbeat();
       }
+      const idemCutoff = new Date(ctx.now().getTime() - ctx.config.idempotency.retentionHours * 3_600_000).toISOString();
+      counts.idempotencyKeysPruned = q.pruneIdempotency.run(idemCutoff).changes;
       audit.record({ ...auditActor(system), action: 'lifecycle.removal-run', outcome: 'ok', detail: counts }, ctx.now());
       return counts;
     },

@@ -17,6 +17,9 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
 /** Applies the steps past PRAGMA user_version, each in its own transaction. Returns how many ran. */
 export function migrate(db: Db, migrations: readonly string[]): number {
   const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`the database schema (version ${current}) is newer than this software knows (${migrations.length}): upgrade the software, do not downgrade`);
+  }
   let applied = 0;
   for (let version = current; version < migrations.length; version++) {
     db.transaction(() => {

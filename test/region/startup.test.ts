@@ -91,3 +91,16 @@ describe('starting the regional index', () => {
     }
   });
 });
+
+describe('the database schema', () => {
+  it('refuses to open a database whose schema is newer than the software', async () => {
+    const { openDatabase } = await import('../../region/store/db.js');
+    const { REGION_MIGRATIONS } = await import('../../region/store/migrations.js');
+    const dir = mkdtempSync(join(tmpdir(), 'vir-schema-'));
+    const db = openDatabase(join(dir, 'region.db'), REGION_MIGRATIONS);
+    db.pragma(`user_version = ${REGION_MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => openDatabase(join(dir, 'region.db'), REGION_MIGRATIONS)).to.throw(/newer than this software knows/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
