@@ -19,7 +19,7 @@ export function adminRoutes(covenant: CovenantService, notices: NoticeService): 
   });
   r.get('/municipalities/:code/notices', (req, res) => {
     covenant.requireMunicipality(req.params.code);
-    res.json(notices.readAll('checker', req.params.code));
+    res.json(notices.readAll('checker', req.params.code, null, { adminTokenId: admin(res).tokenId }));
   });
   r.post('/institutions', (req, res) => {
     res.status(201).json(covenant.addInstitution(admin(res), parseInput(institutionInput, req.body)));

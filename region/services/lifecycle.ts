@@ -16,7 +16,7 @@ export interface RemovalCounts {
   expired: number;
   age23: number;
   archiveDestroyed: number;
-  idempotencyKeysPruned?: number;
+  idempotencyKeysPruned: number;
 }
 
 export function createLifecycleService(ctx: RegionContext, signals: SignalService, notices: NoticeService) {
@@ -61,7 +61,7 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
     /** One removal run; `heartbeat` is called after every signal (renews the job's lease). */
     runRemoval(heartbeat: () => void = () => {}): RemovalCounts {
       const day = today(ctx);
-      const counts: RemovalCounts = { expired: 0, age23: 0, archiveDestroyed: 0 };
+      const counts: RemovalCounts = { expired: 0, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0 };
       for (const s of q.dueActive.all(day)) {
         const atTwentyThree = s.removal_date >= s.turns23_on;
         signals.removeBySystem(s.id, atTwentyThree ? 'age-23' : 'expired');

@@ -54,10 +54,14 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
        WHERE mp.match_id = ? ORDER BY s.registered_at, s.id`,
     ),
     match: db.prepare<[string], MatchRow>('SELECT id, kind, status, created_at, ended_at FROM matches WHERE id = ?'),
-    isParticipant: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM match_participants WHERE match_id = ? AND professional_id = ?'),
+    /** Who may read a match: its current participants, and, once it ended, those whose signal is still active; not who left. */
+    isParticipant: db.prepare<[string, string], { n: number }>(
+      `SELECT COUNT(*) AS n FROM match_participants mp JOIN matches m ON m.id = mp.match_id JOIN signals s ON s.id = mp.signal_id
+       WHERE mp.match_id = ? AND mp.professional_id = ? AND (mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active'))`,
+    ),
     matchesOf: db.prepare<[string], { match_id: string }>(
-      `SELECT DISTINCT mp.match_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id
-       WHERE mp.professional_id = ? AND (mp.left_at IS NULL OR m.status = 'ended') ORDER BY m.created_at DESC`,
+      `SELECT DISTINCT mp.match_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id JOIN signals s ON s.id = mp.signal_id
+       WHERE mp.professional_id = ? AND (mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active')) ORDER BY m.created_at DESC`,
     ),
   };
   const at = (): string => ctx.now().toISOString();

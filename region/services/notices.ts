@@ -104,11 +104,14 @@ export function createNoticeService(ctx: RegionContext) {
       q.insert.run(randomUUID(), 'checker', municipality, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
     },
     /** The recipient's notices, newest first, rendered with current contact details; marks them read. */
-    readAll: db.transaction((recipientKind: 'professional' | 'checker', recipientId: string, institutionId: string | null = null) => {
+    readAll: db.transaction((recipientKind: 'professional' | 'checker', recipientId: string, institutionId: string | null = null, reader?: { adminTokenId: string }) => {
       const rows = q.forRecipient.all(recipientKind, recipientId);
-      q.markRead.run(ctx.now().toISOString(), recipientKind, recipientId);
+      // The recipient reading marks them read; the covenant administrator looking on does not.
+      if (!reader) q.markRead.run(ctx.now().toISOString(), recipientKind, recipientId);
       ctx.audit.record(
-        { actorKind: recipientKind, actorId: recipientId, institutionId, action: 'notice.list', objectType: 'notice', outcome: 'ok', detail: { count: rows.length } },
+        reader
+          ? { actorKind: 'admin', actorId: reader.adminTokenId, action: 'notice.list', objectType: recipientKind, objectId: recipientId, outcome: 'ok', detail: { count: rows.length } }
+          : { actorKind: recipientKind, actorId: recipientId, institutionId, action: 'notice.list', objectType: 'notice', outcome: 'ok', detail: { count: rows.length } },
         ctx.now(),
       );
       return rows.map((row) => {

@@ -56,7 +56,8 @@ describe('data-subject requests (7.1.5.2)', () => {
     const r = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'objection' } });
     expect(r.body).to.deep.equal({ removedActive: 2, destroyedArchived: 1, reason: 'objection' });
     expect((await call(t.baseUrl, 'GET', `/api/v1/signals/${a.id}`, as(area.a))).body).to.include({ status: 'removed', removalReason: 'objection' });
-    expect((await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.b))).body.status).to.equal('ended');
+    expect((t.region.ctx.db.prepare('SELECT status FROM matches WHERE id = ?').get(b.matchId) as { status: string }).status).to.equal('ended');
+    expect((await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.b))).status).to.equal(404);
     const report = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { ...admin, body: { bsn: BSN[0] } });
     expect(report.body.signals).to.deep.equal([]);
     const left = t.region.ctx.db.prepare('SELECT COUNT(*) AS n FROM signals WHERE bsn_sealed IS NOT NULL').get() as { n: number };

@@ -137,3 +137,43 @@ describe('matching on one youth (7.1.2.3, 7.1.4.3)', () => {
     expect(s.matchId).to.equal(null);
   });
 });
+
+describe('who may read a match', () => {
+  let t: TestRegion;
+  let area: TestArea;
+  const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+  const register = async (who: Caller) =>
+    (await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(who), body: { bsn: BSN[0], birthDate: '2010-07-01', municipality: '0344', legalGroundConfirmed: true } })).body;
+
+  beforeEach(async () => {
+    t = await startTestRegion();
+    area = await setupArea(t.baseUrl);
+  });
+  afterEach(async () => t.close());
+
+  it('no longer shows an active match to a professional who left it, nor who joined after them', async () => {
+    await register(area.a);
+    const b = await register(area.b);
+    await register(area.c);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${b.id}/removal`, { ...as(area.b), body: { reason: 'risk-ended' } });
+    expect((await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.b))).status).to.equal(404);
+    expect((await call(t.baseUrl, 'GET', '/api/v1/matches', as(area.b))).body).to.deep.equal([]);
+  });
+
+  it('still shows an ended match to those who were in it when it ended', async () => {
+    const a = await register(area.a);
+    const b = await register(area.b);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${a.id}/removal`, { ...as(area.a), body: { reason: 'unjustified' } });
+    expect((await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.b))).body.status).to.equal('ended');
+    expect((await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.a))).status).to.equal(404);
+  });
+
+  it('lets the covenant administrator look at a checker\'s notices without marking them read for the checker', async () => {
+    await register(area.a);
+    await register(area.b);
+    await call(t.baseUrl, 'GET', '/api/v1/admin/municipalities/0344/notices', { token: ADMIN_TOKEN });
+    const token = (await call(t.baseUrl, 'POST', '/api/v1/admin/municipalities/0344/checker-tokens', { token: ADMIN_TOKEN })).body.token;
+    const [n] = (await call(t.baseUrl, 'GET', '/api/v1/checker/notices', { token })).body;
+    expect(n.read).to.equal(false);
+  });
+});
