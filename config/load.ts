@@ -32,6 +32,8 @@ export const configSchema = z.strictObject({
     schedule: z.string().refine((e) => cron.validate(e), 'must be a cron expression such as "5 0 * * *"'),
     runAtStart: z.boolean(),
     informingReminderDays: z.number().int().min(1).max(365),
+    /** How often signals registered while the BRP was down are verified, and moves and deaths fetched. */
+    brpSchedule: z.string().refine((e) => cron.validate(e), 'must be a cron expression such as "*/15 * * * *"'),
   }),
   /** The connector to the national index (issue: federation). */
   national: z.strictObject({
@@ -45,6 +47,10 @@ export const configSchema = z.strictObject({
     longPollSeconds: z.number().int().min(0).max(25),
     requestTimeoutMs: z.number().int().min(1000).max(300_000),
     backoff: z.strictObject({ baseMs: z.number().int().min(1), maxMs: z.number().int().min(1) }),
+  }),
+  /** The family function: residential addresses of institutions (BAG ids) that never make a family match. */
+  family: z.strictObject({
+    institutionAddressIds: z.array(z.string().regex(/^\d{16}$/, 'must be a 16-digit BAG adresseerbaarObjectIdentificatie')),
   }),
   coordination: z.strictObject({
     checkAfterDays: z.number().int().min(1).max(365),
@@ -82,6 +88,19 @@ export const configSchema = z.strictObject({
     maxAttempts: z.number().int().min(1).max(100),
     /** Notices older than this when they are first seen are not mailed (e.g. after mail was switched on). */
     maxAgeHours: z.number().int().min(1).max(24 * 30),
+  }),
+  /** The population register (BRP): none, the region's own local registry, or BRP API Personen + the BRP Update API. */
+  brp: z.strictObject({
+    source: z.enum(['none', 'local', 'api'], { error: 'must be none, local or api' }),
+    api: z
+      .strictObject({
+        personenUrl: z.url({ protocol: /^https?$/, error: (i) => (i.input === undefined ? 'is required (set REGION_BRP_PERSONEN_URL)' : 'must be the http(s) base URL of BRP API Personen, e.g. https://brp.example.nl/haalcentraal/api/brp') }),
+        updateUrl: z.url({ protocol: /^https?$/, error: (i) => (i.input === undefined ? 'is required (set REGION_BRP_UPDATE_URL)' : 'must be the http(s) base URL of the BRP Update API, e.g. https://brp.example.nl/haalcentraal/api/brpupdate') }),
+        apiKey: z.string({ error: 'is required (set REGION_BRP_API_KEY)' }).min(1, 'is required (set REGION_BRP_API_KEY)'),
+        apiKeyHeader: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name such as X-API-KEY').default('X-API-KEY'),
+        timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      })
+      .nullable(),
   }),
 });
 
@@ -182,6 +201,10 @@ function fromEnv(env: Env): Json {
   set(['mail', 'smtp', 'password'], env.REGION_SMTP_PASSWORD);
   set(['mail', 'from'], env.REGION_MAIL_FROM);
   set(['mail', 'portalBaseUrl'], env.REGION_PORTAL_URL);
+  set(['brp', 'source'], env.REGION_BRP_SOURCE);
+  set(['brp', 'api', 'personenUrl'], env.REGION_BRP_PERSONEN_URL);
+  set(['brp', 'api', 'updateUrl'], env.REGION_BRP_UPDATE_URL);
+  set(['brp', 'api', 'apiKey'], env.REGION_BRP_API_KEY);
   return o;
 }
 
@@ -203,6 +226,14 @@ export function loadConfig(env: Env = process.env, overrides: Json = {}): Region
     if (n.url.startsWith('http:') && !n.allowPlainHttp) throw new ConfigError('config key national.url: plain http needs national.allowPlainHttp (development only); use https with national.tls');
     if (n.url.startsWith('https:') && !n.tls) throw new ConfigError('config key national.tls: caFile, certFile and keyFile are required for https');
     if (config.mode === 'production' && n.allowPlainHttp) throw new ConfigError('config key national.allowPlainHttp: not allowed in production');
+  }
+  if (config.brp.source === 'api') {
+    if (!config.brp.api) throw new ConfigError('config key brp.api.personenUrl: required when brp.source is "api" (set REGION_BRP_PERSONEN_URL, REGION_BRP_UPDATE_URL and REGION_BRP_API_KEY)');
+    if (config.mode === 'production') {
+      for (const key of ['personenUrl', 'updateUrl'] as const) {
+        if (!config.brp.api[key].startsWith('https:')) throw new ConfigError(`config key brp.api.${key}: must be https in production`);
+      }
+    }
   }
   if (config.mode === 'production') {
     if (!config.keys.bsnEncryption) throw new ConfigError('config key keys.bsnEncryption: required in production (set REGION_BSN_ENCRYPTION_KEY)');

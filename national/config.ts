@@ -29,6 +29,18 @@ export const nationalConfigSchema = z.strictObject({
   feed: z.strictObject({ retentionDays: z.number().int().min(1).default(30) }).default({ retentionDays: 30 }),
   keys: z.strictObject({ bsnEncryption: key32.nullable().default(null), bsnIndex: key32.nullable().default(null) }).default({ bsnEncryption: null, bsnIndex: null }),
   mode: z.enum(['development', 'production']).default('development'),
+  /** BRP API Personen, for family links across regions; null: no family matching nationally. */
+  brp: z
+    .strictObject({
+      personenUrl: z.url('must be the http(s) base URL of BRP API Personen'),
+      apiKey: z.string().min(1, 'is required'),
+      apiKeyHeader: z.string().default('X-API-KEY'),
+      timeoutMs: z.number().int().min(100).default(10_000),
+    })
+    .nullable()
+    .default(null),
+  /** Residential addresses of institutions (BAG ids) that never make a family match. */
+  institutionAddressIds: z.array(z.string().regex(/^\d{16}$/, 'must be a 16-digit BAG id')).default([]),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
 });
 

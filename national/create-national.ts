@@ -13,6 +13,23 @@ import { createSoapApp } from './http/soap-server.js';
 import { createFeed } from './services/feed.js';
 import { createNationalIndex } from './services/index.js';
 import { NATIONAL_MIGRATIONS } from './store/migrations.js';
+import { createBrpPersonenClient } from '../region/brp/client.js';
+import { familyLinks } from '../region/domain/family.js';
+
+/** Family links of a person from the BRP; null when the BRP is down or does not know the BSN (no family matching for it then). */
+function familyLookup(config: NationalConfig, log: Logger): (bsn: string) => Promise<string[] | null> {
+  const client = createBrpPersonenClient({ baseUrl: config.brp!.personenUrl, apiKey: config.brp!.apiKey, apiKeyHeader: config.brp!.apiKeyHeader, timeoutMs: config.brp!.timeoutMs });
+  const institutions = new Set(config.institutionAddressIds);
+  return async (bsn) => {
+    try {
+      const person = await client.lookup(bsn);
+      return person ? familyLinks(person, institutions) : null;
+    } catch (err) {
+      log.warn({ error: (err as Error).name }, 'BRP lookup for family links failed');
+      return null;
+    }
+  };
+}
 
 export interface NationalOptions {
   log?: Logger;
@@ -29,7 +46,8 @@ export function createNational(config: NationalConfig, options: NationalOptions 
     log,
   );
   const feed = createFeed(db);
-  const ctx = { db, vault: createBsnVault(keys.encryption, keys.index), feed, log, timeZone: config.timeZone, now: options.now ?? (() => new Date()) };
+  const lookupFamily = config.brp ? familyLookup(config, log) : null;
+  const ctx = { db, vault: createBsnVault(keys.encryption, keys.index), feed, log, timeZone: config.timeZone, now: options.now ?? (() => new Date()), lookupFamily };
   const index = createNationalIndex(ctx);
   const app = createSoapApp(config, ctx, index, feed);
   let server: Server | null = null;

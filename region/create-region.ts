@@ -18,14 +18,18 @@ import { createNoticeService } from './services/notices.js';
 import { createSignalService } from './services/signals.js';
 import { createOutbox } from './services/outbox.js';
 import { createRemoteMatches } from './services/remote-matches.js';
+import { createFamilyMatches } from './services/family-matches.js';
+import { createVerification } from './services/verification.js';
 import { createLifecycleService } from './services/lifecycle.js';
 import { createCoordinationService } from './services/coordination.js';
 import { createInformingService } from './services/informing.js';
 import { createCheckerService } from './services/checker.js';
 import { createHandoverService } from './services/handover.js';
 import { createDataSubjectService } from './services/data-subject.js';
+import { createBulkImportService } from './services/bulk-import.js';
 import { createJobRuns } from './jobs/job-runs.js';
 import { createScheduler } from './jobs/scheduler.js';
+import { createPersonRegistry } from './brp/registry.js';
 
 export const REGION_DB_FILE = 'region.db';
 
@@ -59,14 +63,18 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const matches = createMatchService(ctx, notices, coordination, remoteMatches);
   const informing = createInformingService(ctx);
   const outbox = createOutbox(ctx, notices);
-  const signals = createSignalService(ctx, matches, notices, outbox);
+  const family = createFamilyMatches(ctx, notices);
+  const signals = createSignalService(ctx, matches, notices, outbox, family);
   const lifecycle = createLifecycleService(ctx, signals, notices);
   const jobRuns = createJobRuns(ctx);
-  const scheduler = createScheduler(ctx, jobRuns, lifecycle);
+  const persons = createPersonRegistry(ctx);
+  const verification = createVerification(ctx, persons, signals, family, notices);
+  const scheduler = createScheduler(ctx, jobRuns, lifecycle, verification);
   const checker = createCheckerService(ctx, matches);
   const handover = createHandoverService(ctx, notices, coordination);
   const dataSubject = createDataSubjectService(ctx, signals, lifecycle);
-  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject };
+  const bulkImport = createBulkImportService(ctx, matches, coordination);
+  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, persons, family, verification, bulkImport };
 }
 
 export type RegionServices = ReturnType<typeof createRegionServices>;

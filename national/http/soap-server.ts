@@ -36,7 +36,7 @@ export function createSoapApp(config: NationalConfig, ctx: NationalContext, inde
   }
 
   const handlers: { [O in Operation]: (region: string, r: RequestMap[O], req: Request) => Promise<ResponseMap[O]> | ResponseMap[O] } = {
-    LeverMeldingen: (region, r) => ({ acks: index.deliver(region, r.events) }),
+    LeverMeldingen: async (region, r) => ({ acks: await index.deliver(region, r.events) }),
     HaalMatches: async (region, r, req) => {
       let answer = feed.read(region, r.after, r.max);
       if (answer.events.length === 0 && !answer.resyncNeeded && r.waitSeconds > 0) {

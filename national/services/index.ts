@@ -8,6 +8,7 @@ import { archiveEnd, goesToArchive, type RemovalReason } from '../../region/doma
 import type { Db } from '../../region/store/db.js';
 import type { Ack, MatchEvent, Participant, ProfessionalContact, SignalEvent } from '../protocol/types.js';
 import type { Feed } from './feed.js';
+import { createNationalFamily } from './family.js';
 
 /**
  * The national index: receives every region's signal events (idempotent on event id), holds the
@@ -22,6 +23,8 @@ export interface NationalContext {
   log: Logger;
   timeZone: string;
   now: () => Date;
+  /** The national index's own population register lookups (for family links); null without BRP access. */
+  lookupFamily: ((bsn: string) => Promise<string[] | null>) | null;
 }
 
 interface SignalRow {
@@ -39,6 +42,7 @@ const reject = (e: SignalEvent, code: string, message: string): Ack => ({ eventI
 
 export function createNationalIndex(ctx: NationalContext) {
   const { db, vault, feed } = ctx;
+  const family = createNationalFamily(db, vault, feed, ctx.now);
   const q = {
     processed: db.prepare<[string], { region_id: string }>('SELECT region_id FROM processed_events WHERE event_id = ?'),
     markProcessed: db.prepare('INSERT INTO processed_events (event_id, region_id, result, processed_at) VALUES (?, ?, ?, ?)'),
@@ -129,12 +133,14 @@ export function createNationalIndex(ctx: NationalContext) {
   }
 
   function removeSignal(row: SignalRow, reason: RemovalReason): void {
+    const was = { region_id: row.region_id, signal_id: row.signal_id, youth_key: row.youth_key!, professional: row.professional!, registered_at: row.registered_at };
     if (goesToArchive(reason)) q.archive.run(at(), reason, archiveEnd(today(), row.turns23_on!), row.region_id, row.signal_id);
     else q.erase.run(at(), reason, row.region_id, row.signal_id);
     if (row.youth_key) rematch(row.youth_key, row);
+    family.forget(was);
   }
 
-  function applyOne(region: string, e: SignalEvent): Ack {
+  function applyOne(region: string, e: SignalEvent, links: string[] | null): Ack {
     const existing = q.signal.get(region, e.signalId);
     switch (e.kind) {
       case 'registered': {
@@ -149,6 +155,7 @@ export function createNationalIndex(ctx: NationalContext) {
         const youthKey = vault.youthKey(e.bsn);
         q.insertSignal.run(region, e.signalId, youthKey, vault.seal(e.bsn), e.turns23On, e.municipality, JSON.stringify(e.professional), e.registeredAt, e.removalDate);
         rematch(youthKey, null);
+        if (links) family.setLinks(region, e.signalId, links);
         return { eventId: e.eventId, result: 'accepted' };
       }
       case 'extended': {
@@ -167,20 +174,26 @@ export function createNationalIndex(ctx: NationalContext) {
     }
   }
 
-  const applyTx = db.transaction((region: string, e: SignalEvent): Ack => {
+  const applyTx = db.transaction((region: string, e: SignalEvent, links: string[] | null): Ack => {
     const seen = q.processed.get(e.eventId);
     if (seen) return seen.region_id === region ? { eventId: e.eventId, result: 'duplicate' } : reject(e, 'ID_IN_GEBRUIK', 'this gebeurtenisId belongs to another region');
-    const ack = applyOne(region, e);
+    const ack = applyOne(region, e, links);
     q.markProcessed.run(e.eventId, region, ack.result, at());
     return ack;
   });
 
   return {
     /** Applies a batch: each event in its own transaction and with its own acknowledgement, so one bad event never blocks the batch. */
-    deliver(region: string, events: SignalEvent[]): Ack[] {
+    async deliver(region: string, events: SignalEvent[]): Promise<Ack[]> {
+      // The family links come from the national index's own BRP lookups, before the transactions.
+      const links = new Map<string, string[] | null>();
+      if (ctx.lookupFamily) {
+        const lookup = ctx.lookupFamily;
+        await Promise.all(events.filter((e) => e.kind === 'registered' && e.bsn && isValidBsn(e.bsn) && !q.processed.get(e.eventId)).map(async (e) => links.set(e.eventId, await lookup(e.bsn!))));
+      }
       const acks = events.map((e) => {
         try {
-          return applyTx(region, e);
+          return applyTx(region, e, links.get(e.eventId) ?? null);
         } catch (err) {
           feed.discardPending();
           ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, region }, 'event failed');

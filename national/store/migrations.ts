@@ -56,4 +56,17 @@ export const NATIONAL_MIGRATIONS: readonly string[] = [
     oldest INTEGER NOT NULL
   );
   `,
+  // 2: family matches across regions (links as keyed hashes, from the national index's own BRP lookups)
+  `
+  ALTER TABLE matches ADD COLUMN kind TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'family'));
+  DROP INDEX matches_active_youth;
+  CREATE UNIQUE INDEX matches_active_youth ON matches(youth_key) WHERE status = 'active' AND kind = 'person';
+  CREATE TABLE family_keys (
+    region_id TEXT NOT NULL,
+    signal_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (region_id, signal_id, key)
+  );
+  CREATE INDEX family_keys_key ON family_keys(key);
+  `,
 ];

@@ -37,7 +37,7 @@ export function createHttpApp(s: RegionServices, connector: Connector | null = n
   });
   app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices), adminLifecycleRoutes(s), connectorRoutes(s, connector));
   app.use('/api/v1/checker', requireChecker(ctx, s.checker), checkerRoutes(s.checker, s.notices));
-  app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault), coordinationRoutes(s));
+  app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault, s.verification), coordinationRoutes(s));
   app.use(unknownRoute);
   app.use(errorHandler(ctx.log));
   return app;

@@ -6,6 +6,8 @@ import type { BsnVault } from '../crypto/bsn-vault.js';
 import type { MatchService } from '../services/matches.js';
 import type { NoticeService } from '../services/notices.js';
 import type { SignalService } from '../services/signals.js';
+import type { Verification } from '../services/verification.js';
+import { isValidBsn } from '../domain/bsn.js';
 import { professional } from './auth.js';
 import { parseInput } from './errors.js';
 
@@ -23,10 +25,10 @@ const removalBody = z.strictObject({
 });
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key must be 1-200 visible ASCII characters');
 
-export function signalRoutes(signals: SignalService, matches: MatchService, notices: NoticeService, vault: BsnVault): Router {
+export function signalRoutes(signals: SignalService, matches: MatchService, notices: NoticeService, vault: BsnVault, verification: Verification): Router {
   const r = Router();
 
-  r.post('/signals', (req, res) => {
+  r.post('/signals', async (req, res) => {
     const actor = professional(res);
     const body = parseInput(registerBody, req.body);
     const key = req.get('idempotency-key');
@@ -37,7 +39,11 @@ export function signalRoutes(signals: SignalService, matches: MatchService, noti
     const idem = key
       ? { key: vault.keyedHash(`idempotency-key\n${key}`), requestHash: vault.keyedHash(`${actor.professionalId}\n${JSON.stringify(body)}`) }
       : undefined;
-    const result = signals.register(actor, { ...body, legalGroundConfirmed: body.legalGroundConfirmed === true }, idem);
+    // Ask the population register first (outside the transaction); when it is down the signal is kept unverified.
+    const looked = verification.enabled && isValidBsn(body.bsn) ? await verification.lookup(body.bsn) : null;
+    const brp = looked && looked.status !== 'unavailable' ? looked : undefined;
+    const result = signals.register(actor, { ...body, legalGroundConfirmed: body.legalGroundConfirmed === true }, idem, brp);
+    if (result.status === 201 && verification.enabled) await verification.follow(body.bsn);
     res.status(result.status).json(result.signal);
   });
   r.get('/signals', (_req, res) => {

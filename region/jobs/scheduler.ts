@@ -2,13 +2,30 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { RegionContext } from '../services/context.js';
 import type { LifecycleService } from '../services/lifecycle.js';
 import type { JobRuns } from './job-runs.js';
+import type { Verification } from '../services/verification.js';
 
 /**
  * The daily lifecycle run on a node-cron schedule in the law's time zone, and once at start-up
  * (so a run missed while the process was down catches up). A failing run is logged, never fatal.
  */
-export function createScheduler(ctx: RegionContext, jobRuns: JobRuns, lifecycle: LifecycleService) {
+export function createScheduler(ctx: RegionContext, jobRuns: JobRuns, lifecycle: LifecycleService, verification: Verification) {
   let task: ScheduledTask | null = null;
+  let brpTask: ScheduledTask | null = null;
+
+  /** The population register: verify what was registered while it was down, then moves and deaths. */
+  async function runBrp() {
+    const verified = await jobRuns.runExclusive('brp-verify', () => verification.verifyPending());
+    const changes = await jobRuns.runExclusive('brp-changes', () => verification.followChanges());
+    return { verified, changes };
+  }
+
+  async function safeBrp(): Promise<void> {
+    try {
+      await runBrp();
+    } catch (err) {
+      ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'population register run failed');
+    }
+  }
 
   async function runLifecycle() {
     const removal = await jobRuns.runExclusive('removal', (heartbeat) => lifecycle.runRemoval(heartbeat));
@@ -27,14 +44,18 @@ export function createScheduler(ctx: RegionContext, jobRuns: JobRuns, lifecycle:
 
   return {
     runLifecycle,
+    runBrp,
     start(): void {
-      const { schedule, runAtStart } = ctx.config.lifecycle;
+      const { schedule, runAtStart, brpSchedule } = ctx.config.lifecycle;
       task = cron.schedule(schedule, safeRun, { timezone: ctx.config.timeZone, noOverlap: true, name: 'lifecycle' });
-      if (runAtStart) void safeRun();
+      if (verification.enabled) brpTask = cron.schedule(brpSchedule, safeBrp, { timezone: ctx.config.timeZone, noOverlap: true, name: 'brp' });
+      if (runAtStart) void safeRun().then(() => (verification.enabled ? safeBrp() : undefined));
     },
     stop(): void {
       void task?.destroy();
+      void brpTask?.destroy();
       task = null;
+      brpTask = null;
     },
   };
 }

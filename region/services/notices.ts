@@ -14,7 +14,8 @@ export type NoticeKind =
   | 'history'
   | 'informing-reminder'
   | 'handover'
-  | 'regievoerder';
+  | 'regievoerder'
+  | 'move';
 
 /** A professional of another region, as the national index reported them. */
 export interface RemoteContact {
@@ -43,6 +44,8 @@ export interface NoticePayload {
   /** checker notices: the municipality and how many professionals. */
   municipality?: string;
   participantCount?: number;
+  /** move: whether the new municipality is part of this covenant area. */
+  inArea?: boolean;
 }
 
 interface NoticeRow {
@@ -100,7 +103,7 @@ export function createNoticeService(ctx: RegionContext) {
     toProfessional(professionalId: string, kind: NoticeKind, matchId: string | null, payload: NoticePayload): void {
       q.insert.run(randomUUID(), 'professional', professionalId, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
     },
-    toChecker(municipality: string, kind: NoticeKind, matchId: string, payload: NoticePayload): void {
+    toChecker(municipality: string, kind: NoticeKind, matchId: string | null, payload: NoticePayload): void {
       q.insert.run(randomUUID(), 'checker', municipality, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
     },
     /** The recipient's notices, newest first, rendered with current contact details; marks them read. */
@@ -130,7 +133,9 @@ export function createNoticeService(ctx: RegionContext) {
           ...(p.archivedSignalId ? { archivedSignal: { registeredAt: p.registeredAt, removedAt: p.removedAt } } : {}),
           ...(p.signalId ? { signalId: p.signalId } : {}),
           ...(p.signalIds ? { signalIds: p.signalIds } : {}),
-          ...(p.municipality ? { municipality: p.municipality, participantCount: p.participantCount } : {}),
+          ...(p.municipality ? { municipality: p.municipality } : {}),
+          ...(p.participantCount !== undefined ? { participantCount: p.participantCount } : {}),
+          ...(p.inArea !== undefined ? { inArea: p.inArea } : {}),
         };
       });
     }),

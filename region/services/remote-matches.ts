@@ -23,6 +23,13 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
   const { db } = ctx;
   const q = {
     signal: db.prepare<[string], LocalSignal>('SELECT youth_key, status FROM signals WHERE id = ?'),
+    professionalOf: db.prepare<[string], { professional_id: string }>('SELECT professional_id FROM signals WHERE id = ?'),
+    matchStatus: db.prepare<[string], { status: string }>('SELECT status FROM matches WHERE id = ?'),
+    familyMatchOf: db.prepare<[string], { id: string }>(
+      "SELECT m.id FROM match_participants mp JOIN matches m ON m.id = mp.match_id WHERE mp.signal_id = ? AND mp.left_at IS NULL AND m.kind = 'family' AND m.status = 'active'",
+    ),
+    insertFamilyMatch: db.prepare("INSERT INTO matches (id, youth_key, kind, status, created_at) VALUES (?, ?, 'family', 'active', ?)"),
+    insertParticipantIfNew: db.prepare('INSERT OR IGNORE INTO match_participants (match_id, signal_id, professional_id, joined_at) VALUES (?, ?, ?, ?)'),
     activeMatch: db.prepare<[string], { id: string }>("SELECT id FROM matches WHERE youth_key = ? AND status = 'active'"),
     insertMatch: db.prepare("INSERT INTO matches (id, youth_key, kind, status, created_at) VALUES (?, ?, 'person', 'active', ?)"),
     activeSignals: db.prepare<[string], { id: string; professional_id: string; municipality: string }>("SELECT id, professional_id, municipality FROM signals WHERE youth_key = ? AND status = 'active'"),
@@ -60,19 +67,46 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     return null;
   }
 
+  /** The local family match for a national family event: the one mapped, or the one the region's own signals are in, or a new one. */
+  function familyMatchFor(event: MatchEvent): { matchId: string; created: boolean; youthKeys: string[] } | null {
+    const ownActive = event.ownSignalIds.filter((id) => q.signal.get(id)?.status === 'active');
+    if (ownActive.length === 0) return null;
+    const youthKeys = [...new Set(ownActive.map((id) => q.signal.get(id)!.youth_key!))];
+    const mapped = q.national.get(event.matchId)?.match_id;
+    const existing = (mapped && q.matchStatus.get(mapped)?.status === 'active' ? mapped : undefined) ?? ownActive.map((id) => q.familyMatchOf.get(id)?.id).find((x) => x);
+    if (existing) {
+      for (const id of ownActive) q.insertParticipantIfNew.run(existing, id, q.professionalOf.get(id)!.professional_id, at());
+      return { matchId: existing, created: false, youthKeys };
+    }
+    const matchId = randomUUID();
+    q.insertFamilyMatch.run(matchId, `family:${event.matchId}`, at());
+    for (const id of ownActive) q.insertParticipantIfNew.run(matchId, id, q.professionalOf.get(id)!.professional_id, at());
+    return { matchId, created: true, youthKeys };
+  }
+
   function joinRemote(event: MatchEvent): void {
     const remote = event.participants.filter((p) => p.region !== own);
     if (remote.length === 0) return;
-    const youthKey = youthOf(event);
-    if (!youthKey) return;
-    let matchId = q.activeMatch.get(youthKey)?.id;
-    const created = !matchId;
-    if (!matchId) {
-      matchId = randomUUID();
-      q.insertMatch.run(matchId, youthKey, at());
-      for (const s of q.activeSignals.all(youthKey)) {
-        q.insertParticipant.run(matchId, s.id, s.professional_id, at());
-        q.setSignalMatch.run(matchId, s.id);
+    let matchId: string | undefined;
+    let created = false;
+    let youthKey: string | null = null;
+    if (event.family) {
+      const found = familyMatchFor(event);
+      if (!found) return;
+      ({ matchId, created } = found);
+      youthKey = found.youthKeys[0];
+    } else {
+      youthKey = youthOf(event);
+      if (!youthKey) return;
+      matchId = q.activeMatch.get(youthKey)?.id;
+      created = !matchId;
+      if (!matchId) {
+        matchId = randomUUID();
+        q.insertMatch.run(matchId, youthKey, at());
+        for (const s of q.activeSignals.all(youthKey)) {
+          q.insertParticipant.run(matchId, s.id, s.professional_id, at());
+          q.setSignalMatch.run(matchId, s.id);
+        }
       }
     }
     q.mapNational.run(event.matchId, matchId);
@@ -82,7 +116,7 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     if (created) {
       const all = q.remoteOf.all(matchId).map((r) => JSON.parse(r.contact) as RemoteContact);
       for (const p of locals) notices.toProfessional(p, 'match', matchId, { family: event.family, professionalIds: locals.filter((o) => o !== p), remote: all });
-      for (const municipality of new Set(q.activeSignals.all(youthKey).map((s) => s.municipality))) {
+      for (const municipality of new Set(q.activeSignals.all(youthKey!).map((s) => s.municipality))) {
         notices.toChecker(municipality, 'match', matchId, { municipality, participantCount: locals.length + all.length });
       }
     } else if (fresh.length > 0) {

@@ -7,6 +7,9 @@ import { auditActor, today, type Actor, type RegionContext } from './context.js'
 import type { MatchService } from './matches.js';
 import type { NoticeService } from './notices.js';
 import type { Outbox } from './outbox.js';
+import type { FamilyMatches } from './family-matches.js';
+import type { Person } from '../brp/person.js';
+import { familyLinks } from '../domain/family.js';
 
 /**
  * Signals (meldingen): registration, extension, removal and archive (7.1.4.2-7.1.4.6).
@@ -29,6 +32,7 @@ export interface SignalRow {
   removal_reason: string | null;
   archive_until: string | null;
   match_id: string | null;
+  verified_at: string | null;
 }
 
 export interface RegisterInput {
@@ -45,6 +49,9 @@ export interface Idempotency {
   requestHash: string;
 }
 
+/** What the population register said about the BSN before registration (absent: no register, or it was down). */
+export type BrpFacts = { status: 'found'; person: Person } | { status: 'unknown' };
+
 export interface Registration {
   status: 200 | 201;
   signal: SignalView;
@@ -60,15 +67,17 @@ export function signalView(row: SignalRow) {
     registeredAt: row.registered_at,
     removalDate: row.removal_date,
     matchId: row.status === 'active' ? row.match_id : null,
+    verified: row.verified_at !== null,
     ...(row.status !== 'active' ? { removedAt: row.removed_at, removalReason: row.removal_reason } : {}),
     ...(row.status === 'archived' ? { archiveUntil: row.archive_until } : {}),
   };
 }
 export type SignalView = ReturnType<typeof signalView>;
 
-export function createSignalService(ctx: RegionContext, matches: MatchService, notices: NoticeService, outbox: Outbox) {
+export function createSignalService(ctx: RegionContext, matches: MatchService, notices: NoticeService, outbox: Outbox, family: FamilyMatches) {
+  const institutionAddresses = new Set(ctx.config.family.institutionAddressIds);
   const { db, vault, audit } = ctx;
-  const cols = 'id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id';
+  const cols = 'id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id, verified_at';
   const q = {
     byId: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE id = ?`),
     ownActive: db.prepare<[string, string], SignalRow>(`SELECT ${cols} FROM signals WHERE youth_key = ? AND professional_id = ? AND status = 'active'`),
@@ -88,6 +97,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     storeIdempotent: db.prepare(
       'INSERT INTO idempotency_keys (institution_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    markVerified: db.prepare('UPDATE signals SET verified_at = ?, brp_municipality = ? WHERE id = ?'),
     markHistoryNotified: db.prepare('UPDATE signals SET history_notified_at = ? WHERE id = ?'),
     extend: db.prepare('UPDATE signals SET removal_date = ? WHERE id = ?'),
     archive: db.prepare(
@@ -117,7 +127,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     return row;
   }
 
-  const registerTx = db.transaction((actor: ProfessionalActor, input: RegisterInput, idem?: Idempotency): Registration => {
+  const registerTx = db.transaction((actor: ProfessionalActor, input: RegisterInput, idem?: Idempotency, brp?: BrpFacts): Registration => {
     if (idem) {
       const seen = q.idempotent.get(actor.institutionId, idem.key);
       if (seen && seen.request_hash !== idem.requestHash) {
@@ -128,16 +138,23 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
         return { status: seen.status_code as 200 | 201, signal: JSON.parse(seen.response) as SignalView };
       }
     }
-    const result = registerOnce(actor, input);
+    const result = registerOnce(actor, input, brp);
     if (idem) {
       q.storeIdempotent.run(actor.institutionId, idem.key, idem.requestHash, result.status, JSON.stringify(result.signal), ctx.now().toISOString());
     }
     return result;
   });
 
-  function registerOnce(actor: ProfessionalActor, input: RegisterInput): Registration {
+  function registerOnce(actor: ProfessionalActor, input: RegisterInput, brp?: BrpFacts): Registration {
     const day = today(ctx);
-    const removalDate = checkNewSignal(input, day);
+    if (brp?.status === 'unknown') {
+      throw new AppError('UNKNOWN_BSN', 'the population register (BRP) knows no person with this BSN: check the number', 422);
+    }
+    const person = brp?.status === 'found' ? brp.person : null;
+    if (person?.deceasedOn) throw new AppError('DECEASED', 'according to the population register (BRP) this youth has died', 422);
+    // The BRP's birth date wins over what was typed in (7.1.4.5 counts from the real 23rd birthday).
+    const facts = person?.birthDate ? { ...input, birthDate: person.birthDate } : input;
+    const removalDate = checkNewSignal(facts, day);
     if (!q.municipality.get(input.municipality)) {
       throw new AppError('UNKNOWN_MUNICIPALITY', `municipality ${input.municipality} is not part of this covenant area`, 422);
     }
@@ -149,7 +166,8 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     }
     const id = randomUUID();
     const now = ctx.now().toISOString();
-    q.insert.run(id, youthKey, vault.seal(input.bsn), turns23On(input.birthDate), input.municipality, actor.professionalId, actor.institutionId, now, removalDate);
+    q.insert.run(id, youthKey, vault.seal(input.bsn), turns23On(facts.birthDate), input.municipality, actor.professionalId, actor.institutionId, now, removalDate);
+    if (person) q.markVerified.run(now, person.municipality, id);
     outbox.registered(q.byId.get(id)!, input.bsn);
     for (const archived of q.unnotifiedArchive.all(youthKey, actor.professionalId)) {
       notices.toProfessional(actor.professionalId, 'history', null, {
@@ -158,6 +176,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
       q.markHistoryNotified.run(now, archived.id);
     }
     matches.signalActivated(id, youthKey);
+    if (person) family.setLinks(id, familyLinks(person, institutionAddresses));
     record(actor, 'signal.register', id, 'ok');
     return { status: 201, signal: signalView(q.byId.get(id)!) };
   }
@@ -174,14 +193,15 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     ctx.onStep?.('signal-updated', row.id);
     outbox.removed(row.id, reason);
     matches.signalDeactivated(row.id, row.match_id, row.professional_id);
+    family.forget(row.id);
     record(actor, 'signal.remove', row.id, 'ok', { reason, archived: goesToArchive(reason) });
     return signalView(q.byId.get(row.id)!);
   });
 
   return {
     /** Registers a signal; the same professional on the same youth gets their active signal back (200). */
-    register: (actor: ProfessionalActor, input: RegisterInput, idem?: Idempotency) =>
-      audited(actor, 'signal.register', null, () => registerTx(actor, input, idem)),
+    register: (actor: ProfessionalActor, input: RegisterInput, idem?: Idempotency, brp?: BrpFacts) =>
+      audited(actor, 'signal.register', null, () => registerTx(actor, input, idem, brp)),
 
     list(actor: ProfessionalActor) {
       const rows = q.ofProfessional.all(actor.professionalId);

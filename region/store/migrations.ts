@@ -217,4 +217,97 @@ export const REGION_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX remote_participants_match ON remote_participants(match_id) WHERE left_at IS NULL;
   `,
+  // 4: the portal's accounts and sessions, and the e-mail queue for notices
+  `
+  CREATE TABLE portal_accounts (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('professional', 'coordinator', 'checker', 'admin')),
+    professional_id TEXT REFERENCES professionals(id),
+    municipality TEXT REFERENCES municipalities(code),
+    display_name TEXT,
+    password_hash TEXT,
+    totp_secret BLOB,
+    totp_last_step INTEGER,
+    setup_code_hash TEXT,
+    setup_expires_at TEXT,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL,
+    last_login_at TEXT,
+    disabled_at TEXT,
+    CHECK ((role IN ('professional', 'coordinator')) = (professional_id IS NOT NULL)),
+    CHECK ((role = 'checker') = (municipality IS NOT NULL))
+  );
+  CREATE UNIQUE INDEX portal_accounts_professional_role ON portal_accounts(professional_id, role) WHERE professional_id IS NOT NULL;
+  CREATE TABLE portal_sessions (
+    id_hash TEXT PRIMARY KEY,
+    stage TEXT NOT NULL CHECK (stage IN ('anonymous', 'password', 'enrol', 'active')),
+    account_id TEXT REFERENCES portal_accounts(id),
+    csrf_token TEXT NOT NULL,
+    pending_secret BLOB,
+    pending_password_hash TEXT,
+    flash TEXT,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+  );
+  CREATE INDEX portal_sessions_account ON portal_sessions(account_id);
+  CREATE INDEX portal_sessions_seen ON portal_sessions(last_seen_at);
+  CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    notice_id TEXT NOT NULL UNIQUE,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    sent_at TEXT,
+    dead_at TEXT
+  );
+  CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL AND dead_at IS NULL;
+  CREATE TABLE mail_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  INSERT INTO mail_state (key, value) SELECT 'notice_cursor', CAST(COALESCE(MAX(rowid), 0) AS TEXT) FROM notices;
+  `,
+  // 5: the local person registry (covenants without BRP access, demo, tests): sealed records
+  // keyed by the BSN's blind index, the changes recorded on them, and the persons followed
+  `
+  CREATE TABLE brp_local_persons (
+    youth_key TEXT PRIMARY KEY,
+    record BLOB NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE brp_local_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    youth_key TEXT NOT NULL REFERENCES brp_local_persons(youth_key),
+    changed_on TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+  );
+  CREATE INDEX brp_local_changes_on ON brp_local_changes(changed_on);
+  CREATE TABLE brp_local_follows (
+    youth_key TEXT PRIMARY KEY,
+    followed_at TEXT NOT NULL
+  );
+  `,
+  // 6: the population register in use: verification of signals, family links, moves
+  `
+  ALTER TABLE signals ADD COLUMN verified_at TEXT;
+  ALTER TABLE signals ADD COLUMN brp_municipality TEXT;
+  CREATE INDEX signals_unverified ON signals(registered_at) WHERE status = 'active' AND verified_at IS NULL;
+  CREATE TABLE signal_family_keys (
+    signal_id TEXT NOT NULL REFERENCES signals(id),
+    key TEXT NOT NULL,
+    PRIMARY KEY (signal_id, key)
+  );
+  CREATE INDEX signal_family_keys_key ON signal_family_keys(key);
+  CREATE TABLE brp_follows (
+    youth_key TEXT PRIMARY KEY,
+    bsn_sealed BLOB NOT NULL,
+    followed_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,0 +1,80 @@
+/**
+ * Where each value of a JSON text starts: its line, by path (`personen[3].geboorte.datum`),
+ * so that an error in an imported file can say where to look. JSON.parse keeps no positions;
+ * this scanner walks text that JSON.parse has already accepted.
+ */
+export function jsonValueLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let i = 0;
+  let line = 1;
+  const skipSpace = (): void => {
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '\n') line++;
+      else if (c !== ' ' && c !== '\t' && c !== '\r') return;
+      i++;
+    }
+  };
+  const readString = (): string => {
+    const start = i;
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (path: string): void => {
+    skipSpace();
+    lines.set(path, line);
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      skipSpace();
+      while (text[i] !== '}') {
+        skipSpace();
+        const key = readString();
+        skipSpace();
+        i++; // ':'
+        value(path ? `${path}.${key}` : key);
+        skipSpace();
+        if (text[i] === ',') i++;
+        skipSpace();
+      }
+      i++;
+    } else if (c === '[') {
+      i++;
+      skipSpace();
+      let n = 0;
+      while (text[i] !== ']') {
+        value(`${path}[${n++}]`);
+        skipSpace();
+        if (text[i] === ',') i++;
+        skipSpace();
+      }
+      i++;
+    } else if (c === '"') {
+      readString();
+    } else {
+      while (i < text.length && !/[\s,\]}]/.test(text[i])) i++;
+    }
+  };
+  value('');
+  return lines;
+}
+
+/** The line of the nearest enclosing value that has one (a missing field: its object). */
+export function lineOf(lines: Map<string, number>, path: string): number | null {
+  for (let p = path; ; ) {
+    const found = lines.get(p);
+    if (found !== undefined) return found;
+    if (p === '') return null;
+    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+    p = cut > 0 ? p.slice(0, cut) : '';
+  }
+}
+
+/** The line of a JSON.parse error, when its message gives a position. */
+export function parseErrorLine(text: string, err: Error): number | null {
+  const m = /position (\d+)/.exec(err.message);
+  if (!m) return null;
+  return text.slice(0, Number(m[1])).split('\n').length;
+}

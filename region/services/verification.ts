@@ -1,0 +1,170 @@
+import type { PersonRegistry } from '../brp/registry.js';
+import type { Person } from '../brp/person.js';
+import { BrpUnavailableError } from '../brp/errors.js';
+import { dateInZone, minDate } from '../domain/calendar.js';
+import { familyLinks } from '../domain/family.js';
+import { turns23On } from '../domain/youth.js';
+import { auditActor, today, type RegionContext } from './context.js';
+import type { FamilyMatches } from './family-matches.js';
+import type { NoticeService } from './notices.js';
+import type { SignalService } from './signals.js';
+
+/**
+ * The population register in use: signals are verified against the BRP (age, death, family,
+ * municipality); a signal registered while the BRP was down is kept, marked unverified, and
+ * verified once it answers. Youths with a signal are followed (volgindicatie): a move tells the
+ * reporting professionals and the checker of the new municipality (7.1.2.3(g)); a death removes
+ * the signals without archive (7.1.4.5). Follows end when no active or archived signal is left.
+ */
+export type Lookup = { status: 'found'; person: Person } | { status: 'unknown' } | { status: 'unavailable' };
+
+interface SignalFacts {
+  id: string;
+  status: string;
+  turns23_on: string | null;
+  removal_date: string | null;
+  municipality: string;
+  brp_municipality: string | null;
+  professional_id: string;
+}
+
+export function createVerification(ctx: RegionContext, persons: PersonRegistry | null, signals: SignalService, family: FamilyMatches, notices: NoticeService) {
+  const { db, vault, audit } = ctx;
+  const institutionAddresses = new Set(ctx.config.family.institutionAddressIds);
+  const q = {
+    signal: db.prepare<[string], SignalFacts>('SELECT id, status, turns23_on, removal_date, municipality, brp_municipality, professional_id FROM signals WHERE id = ?'),
+    ofYouth: db.prepare<[string], SignalFacts>("SELECT id, status, turns23_on, removal_date, municipality, brp_municipality, professional_id FROM signals WHERE youth_key = ? AND status = 'active'"),
+    unverified: db.prepare<[], { id: string; bsn_sealed: Buffer }>("SELECT id, bsn_sealed FROM signals WHERE status = 'active' AND verified_at IS NULL ORDER BY registered_at LIMIT 500"),
+    verify: db.prepare('UPDATE signals SET verified_at = ?, turns23_on = ?, removal_date = ?, brp_municipality = ? WHERE id = ?'),
+    moveTo: db.prepare('UPDATE signals SET municipality = ?, brp_municipality = ? WHERE id = ?'),
+    setBrpMunicipality: db.prepare('UPDATE signals SET brp_municipality = ? WHERE id = ?'),
+    municipality: db.prepare<[string], { code: string }>('SELECT code FROM municipalities WHERE code = ?'),
+    follow: db.prepare('INSERT OR IGNORE INTO brp_follows (youth_key, bsn_sealed, followed_at) VALUES (?, ?, ?)'),
+    stale: db.prepare<[], { youth_key: string; bsn_sealed: Buffer }>(
+      "SELECT f.youth_key, f.bsn_sealed FROM brp_follows f WHERE NOT EXISTS (SELECT 1 FROM signals s WHERE s.youth_key = f.youth_key AND s.status IN ('active', 'archived'))",
+    ),
+    unfollowed: db.prepare('DELETE FROM brp_follows WHERE youth_key = ?'),
+    state: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
+    setState: db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+  };
+  const system = { kind: 'system' } as const;
+
+  /** Applies what the BRP says to one active signal; returns what happened. Call inside a transaction. */
+  function applyFacts(signalId: string, person: Person): 'verified' | 'removed-death' | 'removed-age-23' {
+    const s = q.signal.get(signalId)!;
+    if (person.deceasedOn) {
+      signals.removeBySystem(signalId, 'death');
+      return 'removed-death';
+    }
+    const t23 = person.birthDate ? turns23On(person.birthDate) : s.turns23_on!;
+    if (t23 <= today(ctx)) {
+      signals.removeBySystem(signalId, 'age-23');
+      return 'removed-age-23';
+    }
+    q.verify.run(ctx.now().toISOString(), t23, minDate(s.removal_date!, t23), person.municipality, signalId);
+    family.setLinks(signalId, familyLinks(person, institutionAddresses));
+    return 'verified';
+  }
+
+  async function lookup(bsn: string): Promise<Lookup> {
+    if (!persons) return { status: 'unavailable' };
+    try {
+      const person = await persons.lookup(bsn);
+      return person ? { status: 'found', person } : { status: 'unknown' };
+    } catch (err) {
+      if (err instanceof BrpUnavailableError) return { status: 'unavailable' };
+      throw err;
+    }
+  }
+
+  async function follow(bsn: string): Promise<void> {
+    if (!persons) return;
+    try {
+      await persons.follow(bsn);
+      q.follow.run(vault.youthKey(bsn), vault.seal(bsn), ctx.now().toISOString());
+    } catch (err) {
+      ctx.log.warn({ error: (err as Error).name }, 'could not follow a youth in the BRP; will retry');
+    }
+  }
+
+  return {
+    enabled: persons !== null,
+    lookup,
+    applyFacts,
+    follow,
+
+    /** Verifies signals registered while the BRP was down; follows their youths. */
+    async verifyPending(): Promise<{ verified: number; removed: number; stillUnverified: number }> {
+      const counts = { verified: 0, removed: 0, stillUnverified: 0 };
+      if (!persons) return counts;
+      for (const row of q.unverified.all()) {
+        const bsn = vault.open(row.bsn_sealed);
+        const found = await lookup(bsn);
+        if (found.status !== 'found') {
+          counts.stillUnverified++;
+          if (found.status === 'unavailable') break;
+          continue;
+        }
+        const outcome = db.transaction(() => (q.signal.get(row.id)?.status === 'active' ? applyFacts(row.id, found.person) : null))();
+        if (outcome === 'verified') counts.verified++;
+        else if (outcome) counts.removed++;
+        await follow(bsn);
+      }
+      if (counts.verified + counts.removed > 0) audit.record({ ...auditActor(system), action: 'brp.verify', outcome: 'ok', detail: counts }, ctx.now());
+      return counts;
+    },
+
+    /** Moves and deaths since the last run (volgindicaties), then ends follows no longer needed. */
+    async followChanges(): Promise<{ moves: number; deaths: number; unfollowed: number }> {
+      const counts = { moves: 0, deaths: 0, unfollowed: 0 };
+      if (!persons) return counts;
+      const since = q.state.get('brpChangesSince')?.value ?? dateInZone(new Date(ctx.now().getTime() - 86_400_000), ctx.config.timeZone);
+      const asked = today(ctx);
+      let changes: { bsn: string }[];
+      try {
+        changes = await persons.changesSince(since);
+      } catch (err) {
+        if (err instanceof BrpUnavailableError) return counts;
+        throw err;
+      }
+      for (const change of changes) {
+        const found = await lookup(change.bsn);
+        if (found.status !== 'found') continue;
+        const person = found.person;
+        db.transaction(() => {
+          for (const s of q.ofYouth.all(vault.youthKey(change.bsn))) {
+            if (person.deceasedOn) {
+              signals.removeBySystem(s.id, 'death');
+              counts.deaths++;
+              continue;
+            }
+            const moved = person.municipality && person.municipality !== (s.brp_municipality ?? s.municipality);
+            if (moved) {
+              const inArea = q.municipality.get(person.municipality!) !== undefined;
+              if (inArea) q.moveTo.run(person.municipality, person.municipality, s.id);
+              else q.setBrpMunicipality.run(person.municipality, s.id);
+              notices.toProfessional(s.professional_id, 'move', null, { signalId: s.id, municipality: person.municipality!, inArea });
+              if (inArea) notices.toChecker(person.municipality!, 'move', null, { municipality: person.municipality! });
+              counts.moves++;
+            }
+            family.setLinks(s.id, familyLinks(person, institutionAddresses));
+          }
+        })();
+      }
+      for (const f of q.stale.all()) {
+        try {
+          await persons.unfollow(vault.open(f.bsn_sealed));
+          q.unfollowed.run(f.youth_key);
+          counts.unfollowed++;
+        } catch (err) {
+          ctx.log.warn({ error: (err as Error).name }, 'could not end a BRP follow; will retry');
+        }
+      }
+      q.setState.run('brpChangesSince', asked);
+      if (counts.moves + counts.deaths + counts.unfollowed > 0) audit.record({ ...auditActor(system), action: 'brp.changes', outcome: 'ok', detail: counts }, ctx.now());
+      return counts;
+    },
+  };
+}
+
+export type Verification = ReturnType<typeof createVerification>;

@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { call, setupArea, startTestRegion, type Caller, type TestRegion } from '../helpers/region.js';
+import { startTestNational, type TestNational } from '../helpers/national.js';
+import { eventually, nationalSettings } from '../helpers/federation.js';
+import { startFakeBrp, type FakeBrp } from '../helpers/fake-brp.js';
+import { CHILD, personen, SIBLING } from '../brp/fixtures.js';
+
+describe('a family split over two regions', () => {
+  let brp: FakeBrp;
+  let nat: TestNational;
+  let ra: TestRegion;
+  let rb: TestRegion;
+  const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+
+  beforeEach(async () => {
+    brp = await startFakeBrp({ personen: personen() });
+    const brpConfig = { source: 'api', api: { personenUrl: brp.personenUrl, updateUrl: brp.updateUrl, apiKey: brp.apiKey, timeoutMs: 1000 } };
+    nat = await startTestNational({ brp: { personenUrl: brp.personenUrl, apiKey: brp.apiKey, timeoutMs: 1000 } });
+    ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, brp: brpConfig, ...nationalSettings(nat.url) });
+    rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, brp: brpConfig, ...nationalSettings(nat.url) });
+  });
+  afterEach(async () => {
+    await ra.close();
+    await rb.close();
+    await nat.close();
+    await brp.close();
+  });
+
+  it('matches as a family through the national index, and both professionals are told with the family flag', async () => {
+    const a = await setupArea(ra.baseUrl);
+    const b = await setupArea(rb.baseUrl);
+    const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
+    expect((await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).status).to.equal(201);
+    expect((await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') })).status).to.equal(201);
+    for (const [t, who, other] of [[ra, a.a, 'Bea Beta'], [rb, b.b, 'Anna Alfa']] as const) {
+      const m = await eventually(async () => (await call(t.baseUrl, 'GET', '/api/v1/matches', as(who))).body[0], 10_000, 'the family match');
+      expect(m.kind).to.equal('family');
+      expect(m.participants.find((p: any) => !p.own).professional).to.deep.include({ name: other });
+      const [n] = (await call(t.baseUrl, 'GET', '/api/v1/notices', as(who))).body;
+      expect(n).to.include({ kind: 'match', family: true });
+      expect(JSON.stringify([m, n])).not.to.contain(CHILD).and.not.to.contain(SIBLING);
+    }
+  });
+});
