@@ -26,7 +26,6 @@ import { createInformingService } from './services/informing.js';
 import { createCheckerService } from './services/checker.js';
 import { createHandoverService } from './services/handover.js';
 import { createDataSubjectService } from './services/data-subject.js';
-import { createBulkImportService } from './services/bulk-import.js';
 import { createJobRuns } from './jobs/job-runs.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createPersonRegistry } from './brp/registry.js';
@@ -73,8 +72,7 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const checker = createCheckerService(ctx, matches);
   const handover = createHandoverService(ctx, notices, coordination);
   const dataSubject = createDataSubjectService(ctx, signals, lifecycle);
-  const bulkImport = createBulkImportService(ctx, matches, coordination);
-  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, persons, family, verification, bulkImport };
+  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, persons, family, verification };
 }
 
 export type RegionServices = ReturnType<typeof createRegionServices>;
