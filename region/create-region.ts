@@ -28,6 +28,10 @@ import { createHandoverService } from './services/handover.js';
 import { createDataSubjectService } from './services/data-subject.js';
 import { createJobRuns } from './jobs/job-runs.js';
 import { createScheduler } from './jobs/scheduler.js';
+import { createPortalServices } from './portal/services.js';
+import { createMailQueue } from './mail/mail-queue.js';
+import { createMailSender } from './mail/mail-sender.js';
+import { createMailWorker } from './mail/mail-worker.js';
 import { createPersonRegistry } from './brp/registry.js';
 
 export const REGION_DB_FILE = 'region.db';
@@ -72,7 +76,10 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const checker = createCheckerService(ctx, matches);
   const handover = createHandoverService(ctx, notices, coordination);
   const dataSubject = createDataSubjectService(ctx, signals, lifecycle);
-  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, persons, family, verification };
+  const portal = createPortalServices(ctx, covenant);
+  const mailQueue = createMailQueue(ctx);
+  const mailWorker = createMailWorker(ctx, mailQueue, () => createMailSender(config));
+  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, portal, mailQueue, mailWorker, persons, family, verification };
 }
 
 export type RegionServices = ReturnType<typeof createRegionServices>;
@@ -99,6 +106,7 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
           if (err) return reject(err);
           services.scheduler.start();
           connector?.start();
+          services.mailWorker.start();
           const address = server!.address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });
@@ -107,6 +115,7 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
     close: async () => {
       services.scheduler.stop();
       await connector?.stop();
+      await services.mailWorker.stop();
       if (server) {
         const s = server;
         server = null;

@@ -36,6 +36,51 @@ export const DEMO_SETUP: CovenantSetup = {
 export interface DemoAccess {
   adminToken: string | null;
   institutions: { id: string; name: string; apiKey: string; professionals: { id: string; name: string }[] }[];
+  /** Portal accounts with a known development password; the first login enrols the authenticator app. */
+  portal?: { password: string; accounts: { username: string; role: string }[] };
+}
+
+/** The development password of every demo portal account (demo mode only; never in production). */
+export const DEMO_PORTAL_PASSWORD = 'demo-wachtwoord-vir';
+
+/** Demo portal accounts, one per role, created once; their TOTP app is linked at the first login. */
+function prepareDemoAccounts(s: RegionServices): NonNullable<DemoAccess['portal']> {
+  const system = { kind: 'system' } as const;
+  const { accounts } = s.portal;
+  const institutions = s.covenant.listInstitutions() as { id: string; name: string }[];
+  const pro = (name: string) => {
+    for (const i of institutions) {
+      const p = s.covenant.listProfessionals(i.id).find((x) => x.name === name);
+      if (p) return { ...p, institutionId: i.id, institution: i.name };
+    }
+    return null;
+  };
+  const wanted: { username: string; role: string; create: () => Parameters<typeof accounts.create>[1] | null }[] = [
+    { username: 'daan.bakker', role: 'professional', create: () => (pro('Daan Bakker') ? { role: 'professional', professionalId: pro('Daan Bakker')!.id, username: 'daan.bakker' } : null) },
+    { username: 'fatima.elamrani', role: 'professional', create: () => (pro('Fatima El Amrani') ? { role: 'professional', professionalId: pro('Fatima El Amrani')!.id, username: 'fatima.elamrani' } : null) },
+    {
+      username: 'eva.smit', role: 'coordinator',
+      create: () => {
+        const eva = pro('Eva Smit');
+        if (!eva) return null;
+        if (!eva.coordinator) s.covenant.setCoordinator(system, eva.institutionId, eva.id, true);
+        return { role: 'coordinator', professionalId: eva.id, username: 'eva.smit' };
+      },
+    },
+    { username: 'toezicht.utrecht', role: 'checker', create: () => ({ role: 'checker', municipality: '0344', name: 'Anouk de Wit', username: 'toezicht.utrecht' }) },
+    { username: 'beheer', role: 'admin', create: () => ({ role: 'admin', name: 'Functioneel beheer', username: 'beheer' }) },
+  ];
+  const made: { username: string; role: string }[] = [];
+  for (const w of wanted) {
+    if (!accounts.byUsername(w.username)) {
+      const input = w.create();
+      if (!input) continue;
+      const { id } = accounts.create(system, input);
+      accounts.setDemoPassword(id, DEMO_PORTAL_PASSWORD);
+    }
+    made.push({ username: w.username, role: w.role });
+  }
+  return { password: DEMO_PORTAL_PASSWORD, accounts: made };
 }
 
 /** Seeds the demo area once, and hands out fresh demo API keys (and an admin token) at every start. */
@@ -53,7 +98,7 @@ export function prepareDemo(s: RegionServices): DemoAccess {
       professionals: s.covenant.listProfessionals(i.id).map((p) => ({ id: p.id, name: p.name })),
     }));
     const adminToken = s.ctx.config.adminToken ? null : s.covenant.createAdminToken(system, 'demo').token;
-    return { adminToken, institutions };
+    return { adminToken, institutions, portal: prepareDemoAccounts(s) };
   })();
 }
 
@@ -68,6 +113,10 @@ export function demoBanner(access: DemoAccess, baseUrl: string): string {
   for (const inst of access.institutions) {
     lines.push(`${inst.name}`, `  API key (this run only): ${inst.apiKey}`);
     for (const p of inst.professionals) lines.push(`  X-Professional-Id ${p.id}  (${p.name})`);
+  }
+  if (access.portal) {
+    lines.push('', `Portal: ${baseUrl}/portal   password of every demo account: ${access.portal.password}  (the first login links an authenticator app)`);
+    for (const acc of access.portal.accounts) lines.push(`  ${acc.username.padEnd(18)} ${acc.role}`);
   }
   const [a, b] = access.institutions;
   lines.push(

@@ -114,7 +114,8 @@ export const PATTERNS = {
   dateTime: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/,
   uint: /^\d{1,15}$/,
   bool: /^(true|false)$/,
-  bsn: /^\d{9}$/,
+  /** A BSN, or a verwijsindexservicenummer for a youth without one. */
+  bsn: /^(\d{9}|V[0-9A-HJKMNP-TV-Z]{8})$/,
   municipality: /^\d{4}$/,
   text: /^[\s\S]{1,200}$/,
 };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BsnVault } from '../../region/crypto/bsn-vault.js';
 import { isValidBsn } from '../../region/domain/bsn.js';
+import { isServiceNumber } from '../../region/domain/service-number.js';
 import { addYears, dateInZone, isCalendarDate } from '../../region/domain/calendar.js';
 import { isMatch } from '../../region/domain/matching.js';
 import { archiveEnd, goesToArchive, type RemovalReason } from '../../region/domain/removal.js';
@@ -144,7 +145,7 @@ export function createNationalIndex(ctx: NationalContext) {
     const existing = q.signal.get(region, e.signalId);
     switch (e.kind) {
       case 'registered': {
-        if (!e.bsn || !isValidBsn(e.bsn)) return reject(e, 'ONGELDIG_BSN', 'bsn is missing or fails the elfproef');
+        if (!e.bsn || !(isValidBsn(e.bsn) || isServiceNumber(e.bsn))) return reject(e, 'ONGELDIG_BSN', 'bsn is missing, fails the elfproef and is no verwijsindexservicenummer');
         if (!e.turns23On || !isCalendarDate(e.turns23On) || !e.removalDate || !isCalendarDate(e.removalDate) || !e.professional || !e.registeredAt || !e.municipality) {
           return reject(e, 'ONVOLLEDIG', 'a registered event needs drieentwintigOp, verwijderdatum, gemeente, meldingsbevoegde and registratietijdstip');
         }

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import { isValidBsn } from './bsn.js';
+import { isServiceNumber } from './service-number.js';
 import { addYears, isCalendarDate, minDate, type CalendarDate } from './calendar.js';
 import { isYouthOn, turns23On } from './youth.js';
 
@@ -23,7 +24,7 @@ export interface NewSignalFacts {
 
 /** Checks the youth may be signalled today and returns the removal date to use. */
 export function checkNewSignal(facts: NewSignalFacts, today: CalendarDate): CalendarDate {
-  if (!isValidBsn(facts.bsn)) {
+  if (!isValidBsn(facts.bsn) && !isServiceNumber(facts.bsn)) {
     throw new AppError('INVALID_BSN', 'bsn is not a valid burgerservicenummer: it must be 9 digits that pass the elfproef', 400);
   }
   if (!isCalendarDate(facts.birthDate)) {

@@ -11,6 +11,8 @@ import { signalRoutes } from './signal-routes.js';
 import { coordinationRoutes } from './coordination-routes.js';
 import { adminLifecycleRoutes } from './admin-lifecycle-routes.js';
 import { checkerRoutes, requireChecker } from './checker-routes.js';
+import { adminAccountRoutes } from './admin-account-routes.js';
+import { portalRoutes } from '../portal/router.js';
 
 /** The regional index's HTTP surface: health, the admin API and the client-system API. */
 export function createHttpApp(s: RegionServices, connector: Connector | null = null): Express {
@@ -35,8 +37,12 @@ export function createHttpApp(s: RegionServices, connector: Connector | null = n
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices), adminLifecycleRoutes(s), connectorRoutes(s, connector));
-  app.use('/api/v1/checker', requireChecker(ctx, s.checker), checkerRoutes(s.checker, s.notices));
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/portal/');
+  });
+  app.use('/portal', portalRoutes(s));
+  app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices), adminLifecycleRoutes(s), connectorRoutes(s, connector), adminAccountRoutes(s), unknownRoute);
+  app.use('/api/v1/checker', requireChecker(ctx, s.checker), checkerRoutes(s.checker, s.notices), unknownRoute);
   app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault, s.verification), coordinationRoutes(s));
   app.use(unknownRoute);
   app.use(errorHandler(ctx.log));

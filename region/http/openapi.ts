@@ -1,2 +1,2 @@
-/** Placeholder until the full OpenAPI 3.1 document lands (see test/region/openapi.test.ts). */
-export const openApiDocument = { openapi: '3.1.0', info: { title: 'Verwijsindex regio API', version: '1' }, paths: {} };
+/** The OpenAPI 3.1 document of this API; built by concept in ./openapi/. */
+export { openApiDocument, type OpenApiDocument } from './openapi/index.js';

@@ -8,12 +8,20 @@ import type { NoticeService } from '../services/notices.js';
 import type { SignalService } from '../services/signals.js';
 import type { Verification } from '../services/verification.js';
 import { isValidBsn } from '../domain/bsn.js';
+import { serviceNumber, ServiceNumberInputError } from '../domain/service-number.js';
 import { professional } from './auth.js';
 import { parseInput } from './errors.js';
 
 /** The client-system API for institutions' case systems: signals, matches and notices. */
 const registerBody = z.strictObject({
-  bsn: z.string({ error: 'must be a string of 9 digits' }),
+  bsn: z.string({ error: 'must be a string of 9 digits' }).optional(),
+  /** A youth without a BSN: the verwijsindexservicenummer is derived from these and the birth date (Besluit Jeugdwet 7.3.1). */
+  withoutBsn: z
+    .strictObject({
+      familyName: z.string({ error: 'must be the family name as in the youth\'s papers' }).min(1).max(200),
+      sex: z.enum(['M', 'V', 'O'], { error: 'must be M, V or O (onbekend)' }),
+    })
+    .optional(),
   birthDate: z.string({ error: 'must be a date in the form YYYY-MM-DD' }),
   municipality: z.string({ error: 'must be the 4-digit CBS code of a municipality of the covenant area' }),
   legalGroundConfirmed: z.boolean({ error: 'must be true' }).optional(),
@@ -25,24 +33,39 @@ const removalBody = z.strictObject({
 });
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key must be 1-200 visible ASCII characters');
 
+/** The BSN, or for a youth without one the verwijsindexservicenummer (Besluit Jeugdwet 7.3.1). */
+function youthIdentifier(body: z.infer<typeof registerBody>): string {
+  if (body.bsn !== undefined && body.withoutBsn) throw new AppError('VALIDATION_ERROR', 'send either bsn or withoutBsn, not both', 400);
+  if (body.bsn !== undefined) return body.bsn;
+  if (!body.withoutBsn) throw new AppError('VALIDATION_ERROR', 'bsn: is required (or, for a youth without a BSN, withoutBsn: { familyName, sex })', 400);
+  try {
+    return serviceNumber({ familyName: body.withoutBsn.familyName, birthDate: body.birthDate, sex: body.withoutBsn.sex });
+  } catch (err) {
+    if (err instanceof ServiceNumberInputError) throw new AppError('VALIDATION_ERROR', `withoutBsn: ${err.message}`, 400);
+    throw err;
+  }
+}
+
 export function signalRoutes(signals: SignalService, matches: MatchService, notices: NoticeService, vault: BsnVault, verification: Verification): Router {
   const r = Router();
 
   r.post('/signals', async (req, res) => {
     const actor = professional(res);
-    const body = parseInput(registerBody, req.body);
+    const parsed = parseInput(registerBody, req.body);
+    const body = { ...parsed, bsn: youthIdentifier(parsed) };
     const key = req.get('idempotency-key');
     if (key !== undefined && !idempotencyKey.safeParse(key).success) {
       throw new AppError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-200 visible ASCII characters', 400);
     }
     // Both are keyed hashes: a case system may well put a BSN in its Idempotency-Key.
+    const { withoutBsn: _facts, ...input } = body;
     const idem = key
-      ? { key: vault.keyedHash(`idempotency-key\n${key}`), requestHash: vault.keyedHash(`${actor.professionalId}\n${JSON.stringify(body)}`) }
+      ? { key: vault.keyedHash(`idempotency-key\n${key}`), requestHash: vault.keyedHash(`${actor.professionalId}\n${JSON.stringify(input)}`) }
       : undefined;
     // Ask the population register first (outside the transaction); when it is down the signal is kept unverified.
     const looked = verification.enabled && isValidBsn(body.bsn) ? await verification.lookup(body.bsn) : null;
     const brp = looked && looked.status !== 'unavailable' ? looked : undefined;
-    const result = signals.register(actor, { ...body, legalGroundConfirmed: body.legalGroundConfirmed === true }, idem, brp);
+    const result = signals.register(actor, { ...input, legalGroundConfirmed: body.legalGroundConfirmed === true }, idem, brp);
     if (result.status === 201 && verification.enabled) await verification.follow(body.bsn);
     res.status(result.status).json(result.signal);
   });

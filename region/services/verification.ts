@@ -3,6 +3,7 @@ import type { Person } from '../brp/person.js';
 import { BrpUnavailableError } from '../brp/errors.js';
 import { dateInZone, minDate } from '../domain/calendar.js';
 import { familyLinks } from '../domain/family.js';
+import { isValidBsn } from '../domain/bsn.js';
 import { turns23On } from '../domain/youth.js';
 import { auditActor, today, type RegionContext } from './context.js';
 import type { FamilyMatches } from './family-matches.js';
@@ -34,7 +35,7 @@ export function createVerification(ctx: RegionContext, persons: PersonRegistry |
   const q = {
     signal: db.prepare<[string], SignalFacts>('SELECT id, status, turns23_on, removal_date, municipality, brp_municipality, professional_id FROM signals WHERE id = ?'),
     ofYouth: db.prepare<[string], SignalFacts>("SELECT id, status, turns23_on, removal_date, municipality, brp_municipality, professional_id FROM signals WHERE youth_key = ? AND status = 'active'"),
-    unverified: db.prepare<[], { id: string; bsn_sealed: Buffer }>("SELECT id, bsn_sealed FROM signals WHERE status = 'active' AND verified_at IS NULL ORDER BY registered_at LIMIT 500"),
+    unverified: db.prepare<[], { id: string; bsn_sealed: Buffer }>("SELECT id, bsn_sealed FROM signals WHERE status = 'active' AND verified_at IS NULL ORDER BY registered_at LIMIT 2000"),
     verify: db.prepare('UPDATE signals SET verified_at = ?, turns23_on = ?, removal_date = ?, brp_municipality = ? WHERE id = ?'),
     moveTo: db.prepare('UPDATE signals SET municipality = ?, brp_municipality = ? WHERE id = ?'),
     setBrpMunicipality: db.prepare('UPDATE signals SET brp_municipality = ? WHERE id = ?'),
@@ -99,6 +100,7 @@ export function createVerification(ctx: RegionContext, persons: PersonRegistry |
       if (!persons) return counts;
       for (const row of q.unverified.all()) {
         const bsn = vault.open(row.bsn_sealed);
+        if (!isValidBsn(bsn)) continue; // a verwijsindexservicenummer: the BRP cannot know it
         const found = await lookup(bsn);
         if (found.status !== 'found') {
           counts.stillUnverified++;

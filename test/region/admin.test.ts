@@ -141,3 +141,16 @@ describe('bad input over HTTP', () => {
     expect(r.body.status).to.equal('ok');
   });
 });
+
+describe('unknown endpoints under the admin and checker APIs', () => {
+  it('answer 404 to a valid admin token, not an API key error', async () => {
+    const t = await startTestRegion();
+    try {
+      const r = await call(t.baseUrl, 'GET', '/api/v1/admin/nothing-here', { token: ADMIN_TOKEN });
+      expect(r.status).to.equal(404);
+      expect(r.body.error.code).to.equal('NOT_FOUND');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -155,3 +155,33 @@ describe('signals through the client-system API', () => {
     expect(twice.body.error.code).to.equal('SIGNAL_NOT_ACTIVE');
   });
 });
+
+describe('youths without a BSN (Besluit Jeugdwet 7.3.1)', () => {
+  let t: TestRegion;
+  let area: TestArea;
+  beforeEach(async () => {
+    t = await startTestRegion();
+    area = await setupArea(t.baseUrl);
+  });
+  afterEach(async () => t.close());
+  const register = (who: Caller, body: Record<string, unknown>) =>
+    call(t.baseUrl, 'POST', '/api/v1/signals', { token: who.token, professionalId: who.professionalId, body: { birthDate: '2013-06-07', municipality: '0344', legalGroundConfirmed: true, ...body } });
+
+  it('lets two professionals who type the same youth without a BSN meet, however they write the voorvoegsels', async () => {
+    const a = await register(area.a, { withoutBsn: { familyName: 'van der Berg', sex: 'V' } });
+    expect(a.status).to.equal(201);
+    const b = await register(area.b, { withoutBsn: { familyName: 'Berg, Van Der', sex: 'V' } });
+    expect(b.status).to.equal(201);
+    expect(b.body.matchId).to.be.a('string');
+    const other = await register(area.c, { withoutBsn: { familyName: 'van der Berg', sex: 'M' } });
+    expect(other.body.matchId).to.equal(null);
+  });
+
+  it('asks for a BSN or the facts for a service number, not both and not neither', async () => {
+    const neither = await register(area.a, {});
+    expect(neither.status).to.equal(400);
+    expect(neither.body.error.message).to.contain('withoutBsn');
+    const both = await register(area.a, { bsn: BSN[0], withoutBsn: { familyName: 'Berg', sex: 'V' } });
+    expect(both.body.error.message).to.equal('send either bsn or withoutBsn, not both');
+  });
+});

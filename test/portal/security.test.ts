@@ -1,0 +1,186 @@
+import { expect } from 'chai';
+import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+import { PortalAgent } from './agent.js';
+import { advanceSeconds, createAccount } from './helpers.js';
+
+/** Who sees what, CSRF, lockout, throttling and the session's cookie and time-out, over plain HTTP. */
+describe('the portal\'s access rules and login protection', function () {
+  this.timeout(60_000);
+  let t: TestRegion;
+  let area: TestArea;
+  const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+  const signal = { bsn: BSN[0], birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true };
+
+  async function loggedIn(who: Caller, password = 'een lange zin als wachtwoord'): Promise<PortalAgent> {
+    const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: who.professionalId });
+    const agent = new PortalAgent(t.baseUrl);
+    await agent.firstLogin(t.clock, acc.username, acc.setupCode, password);
+    return agent;
+  }
+
+  beforeEach(async () => {
+    t = await startTestRegion();
+    area = await setupArea(t.baseUrl);
+  });
+  afterEach(async () => t.close());
+
+  it('answers 404 to a professional of another institution for someone else\'s signal page and match page, and for actions on them', async () => {
+    const sa = (await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body: signal })).body;
+    const sb = (await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.b), body: signal })).body;
+    const owner = await loggedIn(area.a);
+    expect((await owner.get(`/portal/meldingen/${sa.id}`)).status).to.equal(200);
+    expect((await owner.get(`/portal/matches/${sb.matchId}`)).status).to.equal(200);
+
+    const outsider = await loggedIn(area.c);
+    for (const path of [`/portal/meldingen/${sa.id}`, `/portal/meldingen/${sb.id}`, `/portal/matches/${sb.matchId}`]) {
+      const r = await outsider.get(path);
+      expect(r.status, path).to.equal(404);
+      expect(r.text).to.contain('Pagina niet gevonden').and.not.contain('Anna Alfa').and.not.contain('Bea Beta');
+    }
+    await outsider.get('/portal/');
+    expect((await outsider.post(`/portal/matches/${sb.matchId}/contact`, {})).status).to.equal(404);
+    expect((await outsider.post(`/portal/meldingen/${sa.id}/verwijderen`, { reden: 'unjustified' })).status).to.equal(404);
+    const still = await call(t.baseUrl, 'GET', `/api/v1/signals/${sa.id}`, as(area.a));
+    expect(still.body.status).to.equal('active');
+  });
+
+  it('shows a professional no page of another role', async () => {
+    const agent = await loggedIn(area.a);
+    for (const path of ['/portal/instelling/professionals', '/portal/toezicht/matches', '/portal/beheer/accounts', '/portal/beheer/koppelingen']) {
+      expect((await agent.get(path)).status, path).to.equal(404);
+    }
+  });
+
+  it('keeps a coordinator to their own institution and a checker to their own municipality', async () => {
+    await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body: signal });
+    const sb = (await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.b), body: signal })).body;
+    await call(t.baseUrl, 'POST', `/api/v1/admin/institutions/${area.a.institutionId}/professionals/${area.a2.professionalId}/coordinator`, { token: ADMIN_TOKEN, body: { coordinator: true } });
+    const keyB = (await call(t.baseUrl, 'GET', `/api/v1/admin/institutions/${area.b.institutionId}/api-keys`, { token: ADMIN_TOKEN })).body[0];
+    const accCo = await createAccount(t.baseUrl, { role: 'coordinator', professionalId: area.a2.professionalId });
+    const co = new PortalAgent(t.baseUrl);
+    await co.firstLogin(t.clock, accCo.username, accCo.setupCode, 'een lange zin als wachtwoord');
+    const page = await co.get('/portal/instelling/professionals');
+    expect(page.text).to.contain('Anna Alfa').and.not.contain('Bea Beta');
+    expect((await co.post(`/portal/instelling/professionals/${area.b.professionalId}/bevoegdheid`, { bevoegd: 'nee' })).status).to.equal(404);
+    expect((await co.post(`/portal/instelling/api-sleutels/${keyB.id}/intrekken`, {})).status).to.equal(404);
+    expect((await co.get('/portal/meldingen')).status, 'a coordinator account is not a professional account').to.equal(404);
+    const keys = (await call(t.baseUrl, 'GET', `/api/v1/admin/institutions/${area.b.institutionId}/api-keys`, { token: ADMIN_TOKEN })).body;
+    expect(keys[0].revoked_at).to.equal(null);
+
+    const accCh = await createAccount(t.baseUrl, { role: 'checker', municipality: '0356', name: 'Toezicht Nieuwegein', username: 'toezicht.nieuwegein' });
+    const checker = new PortalAgent(t.baseUrl);
+    await checker.firstLogin(t.clock, accCh.username, accCh.setupCode, 'een lange zin als wachtwoord');
+    expect((await checker.get(`/portal/toezicht/matches/${sb.matchId}`)).status).to.equal(404);
+    expect((await checker.get('/portal/toezicht/matches')).text).not.to.contain(sb.matchId.slice(0, 8).toUpperCase());
+    expect((await checker.post(`/portal/toezicht/matches/${sb.matchId}/escalaties`, { notitie: '' })).status).to.equal(404);
+  });
+
+  it('refuses a form posted without the session\'s CSRF token, with a wrong one or from another site, and saves nothing', async () => {
+    const agent = await loggedIn(area.a);
+    await agent.get('/portal/meldingen/nieuw');
+    const form = { bsn: BSN[0], geboortedatum: '2012-05-04', gemeente: '0344', risico: 'a' };
+    const none = await agent.post('/portal/meldingen/nieuw', form, { csrf: null });
+    expect(none.status).to.equal(403);
+    expect(none.text).to.contain('Formulier verlopen');
+    expect((await agent.post('/portal/meldingen/nieuw', form, { csrf: 'x'.repeat(43) })).status).to.equal(403);
+    await agent.get('/portal/meldingen/nieuw');
+    expect((await agent.post('/portal/meldingen/nieuw', form, { origin: 'https://evil.example.com' })).status).to.equal(403);
+    expect((await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body).to.deep.equal([]);
+    const other = await loggedIn(area.b);
+    await agent.get('/portal/meldingen/nieuw');
+    expect((await agent.post('/portal/meldingen/nieuw', form, { csrf: other.csrf })).status, "another session's token").to.equal(403);
+
+    await agent.get('/portal/meldingen/nieuw');
+    const ok = await agent.post('/portal/meldingen/nieuw', form);
+    expect(ok.status).to.equal(303);
+    expect((await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body).to.have.length(1);
+    const audit = t.region.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'portal.csrf' AND outcome = 'denied'").get() as { n: number };
+    expect(audit.n).to.equal(4);
+  });
+
+  it('locks an account for 15 minutes after 5 failed logins, even for the right password, and lets it in afterwards', async () => {
+    const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
+    const agent = new PortalAgent(t.baseUrl);
+    await agent.firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
+    await agent.post('/portal/uitloggen', {});
+    for (let i = 0; i < 4; i++) {
+      const r = await agent.login(t.clock, acc.username, 'fout wachtwoord nummer');
+      expect(r.status).to.equal(401);
+      expect(r.text).to.contain('De gebruikersnaam of het wachtwoord is onjuist.');
+    }
+    // A right password with a wrong code counts too: the fifth failure locks.
+    await agent.get('/portal/inloggen');
+    expect((await agent.post('/portal/inloggen', { gebruikersnaam: acc.username, wachtwoord: 'een lange zin als wachtwoord' })).location).to.equal('/portal/inloggen/code');
+    const wrongCode = await agent.post('/portal/inloggen/code', { code: '000000' });
+    expect(wrongCode.status).to.equal(401);
+    expect(wrongCode.text).to.contain('tijdelijk geblokkeerd');
+
+    const locked = await agent.login(t.clock, acc.username, 'een lange zin als wachtwoord');
+    expect(locked.status).to.equal(401);
+    expect(locked.text).to.contain('Dit account is tijdelijk geblokkeerd na 5 mislukte pogingen. Probeer het over 15 minuten opnieuw.');
+    const audit = t.region.ctx.db.prepare("SELECT outcome FROM audit_log WHERE action IN ('portal.login', 'portal.lockout') ORDER BY seq").all() as { outcome: string }[];
+    expect(audit.map((a) => a.outcome)).to.include.members(['denied:bad-password', 'denied:bad-code', 'locked', 'denied:locked']);
+
+    advanceSeconds(t.clock, 15 * 60 + 1);
+    const after = await agent.login(t.clock, acc.username, 'een lange zin als wachtwoord');
+    expect(after.location).to.equal('/portal/');
+  });
+
+  it('refuses an address after too many failed logins, whatever the usernames', async () => {
+    await t.close();
+    t = await startTestRegion({ portal: { maxFailuresPerIp: 8 } });
+    const agent = new PortalAgent(t.baseUrl);
+    await agent.get('/portal/inloggen');
+    for (let i = 0; i < 8; i++) {
+      expect((await agent.post('/portal/inloggen', { gebruikersnaam: `gok${i}@example.org`, wachtwoord: 'raden maar' })).status).to.equal(401);
+    }
+    const refused = await agent.post('/portal/inloggen', { gebruikersnaam: 'nog.een@example.org', wachtwoord: 'raden maar' });
+    expect(refused.status).to.equal(429);
+    expect(refused.text).to.contain('Te veel mislukte pogingen vanaf dit adres');
+  });
+
+  it('needs the second factor: the right password alone opens no page', async () => {
+    const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
+    const agent = new PortalAgent(t.baseUrl);
+    await agent.firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
+    await agent.post('/portal/uitloggen', {});
+    await agent.get('/portal/inloggen');
+    expect((await agent.post('/portal/inloggen', { gebruikersnaam: acc.username, wachtwoord: 'een lange zin als wachtwoord' })).location).to.equal('/portal/inloggen/code');
+    const start = await agent.get('/portal/');
+    expect(start.status).to.equal(303);
+    expect(start.location).to.equal('/portal/inloggen');
+    expect((await agent.get('/portal/meldingen')).location).to.equal('/portal/inloggen');
+  });
+
+  it('keeps the session in an HttpOnly, SameSite=Strict cookie, ends it after the idle time-out, and sends a strict CSP', async () => {
+    const page = await fetch(`${t.baseUrl}/portal/inloggen`);
+    const cookie = page.headers.getSetCookie()[0];
+    expect(cookie).to.match(/^vir_sessie=/).and.contain('HttpOnly').and.contain('SameSite=Strict').and.contain('Path=/');
+    expect(cookie, 'Secure only when configured: the test runs on plain http').not.to.contain('Secure');
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).to.contain("default-src 'none'").and.contain("script-src 'self'").and.contain("style-src 'self'").and.contain("frame-ancestors 'none'");
+    expect(csp).not.to.contain('unsafe-inline');
+    expect(page.headers.get('cache-control')).to.equal('no-store');
+    expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
+
+    const agent = await loggedIn(area.a);
+    expect((await agent.get('/portal/meldingen')).status).to.equal(200);
+    advanceSeconds(t.clock, 14 * 60);
+    expect((await agent.get('/portal/meldingen')).status, 'still within 15 minutes of the last request').to.equal(200);
+    advanceSeconds(t.clock, 15 * 60 + 1);
+    const expired = await agent.get('/portal/meldingen');
+    expect(expired.location).to.equal('/portal/inloggen');
+    expect((await agent.get('/portal/inloggen')).text).to.contain('Uw sessie is verlopen. Log opnieuw in.');
+  });
+
+  it('marks the cookie Secure when configured, and refuses to start in production without it', async () => {
+    await t.close();
+    t = await startTestRegion({ portal: { cookieSecure: true } });
+    const cookie = (await fetch(`${t.baseUrl}/portal/inloggen`)).headers.getSetCookie()[0];
+    expect(cookie).to.match(/^__Host-vir_sessie=/).and.contain('Secure').and.contain('HttpOnly').and.contain('SameSite=Strict');
+    const { loadConfig } = await import('../../config/load.js');
+    const key = (n: number) => Buffer.alloc(32, n).toString('base64');
+    expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: key(1), REGION_BSN_INDEX_KEY: key(2), REGION_COOKIE_SECURE: 'false' }))
+      .to.throw('config key portal.cookieSecure: must be true in production');
+  });
+});
