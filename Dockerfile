@@ -29,6 +29,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/config ./config
 COPY --from=build /app/region ./region
+COPY --from=build /app/connector ./connector
+COPY --from=build /app/national ./national
 COPY --from=build /app/bin ./bin
 # The data folder belongs to the unprivileged "node" user of the base image; the sources stay root's, read-only to it.
 RUN mkdir -p /data && chown node:node /data
