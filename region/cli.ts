@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { RegionConfig } from '../config/load.js';
 import { readCovenantFile, importSummary } from './cli/covenant-file.js';
+import { addImportPersonsCommand } from './cli/import-persons.js';
 import { CliError, databaseFile, runCommand, say, withRegion } from './cli/run.js';
 import { regionStatus, statusTable } from './cli/status.js';
 import { parseInput } from './http/errors.js';
@@ -105,6 +106,8 @@ program
   .description('import municipalities, institutions and professionals from a JSON setup file, all or nothing')
   .argument('<file>', 'the setup file, shaped like config/covenant.example.json')
   .action((file: string) => runCommand((config) => importCovenantCommand(config, file)));
+
+addImportPersonsCommand(program);
 
 program
   .command('status')
