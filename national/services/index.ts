@@ -183,6 +183,17 @@ export function createNationalIndex(ctx: NationalContext) {
     return ack;
   });
 
+  const deliverTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, string[] | null>): Ack[] =>
+    events.map((e) => {
+      try {
+        return applyTx(region, e, links.get(e.eventId) ?? null);
+      } catch (err) {
+        ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, region }, 'event failed');
+        return reject(e, 'VERWERKING_MISLUKT', 'the event could not be processed; it is safe to send again');
+      }
+    }),
+  );
+
   return {
     /** Applies a batch: each event in its own transaction and with its own acknowledgement, so one bad event never blocks the batch. */
     async deliver(region: string, events: SignalEvent[]): Promise<Ack[]> {
@@ -192,15 +203,8 @@ export function createNationalIndex(ctx: NationalContext) {
         const lookup = ctx.lookupFamily;
         await Promise.all(events.filter((e) => e.kind === 'registered' && e.bsn && isValidBsn(e.bsn) && !q.processed.get(e.eventId)).map(async (e) => links.set(e.eventId, await lookup(e.bsn!))));
       }
-      const acks = events.map((e) => {
-        try {
-          return applyTx(region, e, links.get(e.eventId) ?? null);
-        } catch (err) {
-          feed.discardPending();
-          ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, region }, 'event failed');
-          return reject(e, 'VERWERKING_MISLUKT', 'the event could not be processed; it is safe to send again');
-        }
-      });
+      // One commit per batch; each event in its own savepoint, so a failing event is rolled back alone.
+      const acks = deliverTx(region, events, links);
       feed.wake();
       return acks;
     },
