@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { RegionConfig } from '../config/load.js';
 import { readCovenantFile, importSummary } from './cli/covenant-file.js';
+import { addImportSignalsCommand } from './cli/import-signals.js';
 import { addImportPersonsCommand } from './cli/import-persons.js';
 import { CliError, databaseFile, runCommand, say, withRegion } from './cli/run.js';
 import { regionStatus, statusTable } from './cli/status.js';
@@ -107,6 +108,7 @@ program
   .argument('<file>', 'the setup file, shaped like config/covenant.example.json')
   .action((file: string) => runCommand((config) => importCovenantCommand(config, file)));
 
+addImportSignalsCommand(program);
 addImportPersonsCommand(program);
 
 program

@@ -26,6 +26,7 @@ import { createInformingService } from './services/informing.js';
 import { createCheckerService } from './services/checker.js';
 import { createHandoverService } from './services/handover.js';
 import { createDataSubjectService } from './services/data-subject.js';
+import { createBulkImportService } from './services/bulk-import.js';
 import { createJobRuns } from './jobs/job-runs.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createPortalServices } from './portal/services.js';
@@ -76,10 +77,11 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const checker = createCheckerService(ctx, matches);
   const handover = createHandoverService(ctx, notices, coordination);
   const dataSubject = createDataSubjectService(ctx, signals, lifecycle);
+  const bulkImport = createBulkImportService(ctx, matches, coordination);
   const portal = createPortalServices(ctx, covenant);
   const mailQueue = createMailQueue(ctx);
   const mailWorker = createMailWorker(ctx, mailQueue, () => createMailSender(config));
-  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, portal, mailQueue, mailWorker, persons, family, verification };
+  return { ctx, covenant, notices, coordination, remoteMatches, matches, outbox, signals, informing, lifecycle, jobRuns, scheduler, checker, handover, dataSubject, portal, mailQueue, mailWorker, persons, family, verification, bulkImport };
 }
 
 export type RegionServices = ReturnType<typeof createRegionServices>;

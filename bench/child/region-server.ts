@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import express from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createRegionServices } from '../../region/create-region.js';
+import { createHttpApp } from '../../region/http/app.js';
+import { createLogger } from '../../region/log.js';
+import { memoryMiB, tell } from '../lib/child.js';
+import { benchConfig } from '../lib/region.js';
+
+/**
+ * An HTTP server for benchmark 1, on 127.0.0.1 and a free port: `region` is the regional index's
+ * own app on a region of `dataDir` (production log level, and the federation on so that each
+ * registration writes its outbox event; the connector that would deliver it is left out, it is
+ * the federation benchmarks' business); `baseline` is a bare express 5 JSON POST inserting one
+ * row into better-sqlite3 with the same pragmas. Tells `ready` with the port; stops on `stop`.
+ * Args: <region|baseline> <dataDir>
+ */
+const [kind, dataDir] = process.argv.slice(2);
+
+function regionApp(): { app: express.Express; close: () => void } {
+  const config = benchConfig(dataDir, {
+    log: { level: 'info' },
+    national: { enabled: true, url: 'http://127.0.0.1:9/sync', allowPlainHttp: true },
+  });
+  const services = createRegionServices(config, { log: createLogger(config.log.level) });
+  return { app: createHttpApp(services, null), close: () => services.ctx.db.close() };
+}
+
+function baselineApp(): { app: express.Express; close: () => void } {
+  const db = new Database(join(dataDir, 'baseline.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE IF NOT EXISTS signals (id TEXT PRIMARY KEY, bsn TEXT, birth_date TEXT, municipality TEXT, professional_id TEXT, registered_at TEXT)');
+  const insert = db.prepare('INSERT INTO signals (id, bsn, birth_date, municipality, professional_id, registered_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const app = express();
+  app.use(express.json());
+  app.post('/api/v1/signals', (req, res) => {
+    const b = req.body as { bsn: string; birthDate: string; municipality: string };
+    const id = randomUUID();
+    insert.run(id, b.bsn, b.birthDate, b.municipality, req.get('x-professional-id') ?? null, new Date().toISOString());
+    res.status(201).json({ id });
+  });
+  return { app, close: () => db.close() };
+}
+
+const { app, close } = kind === 'region' ? regionApp() : baselineApp();
+const server: Server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  void tell({ type: 'ready', port: typeof address === 'object' && address ? address.port : 0 } as { type: string });
+});
+process.on('message', (m: { type: string }) => {
+  if (m.type !== 'stop') return;
+  void tell({ type: 'stopped', memory: memoryMiB() } as { type: string }).then(() => {
+    server.closeAllConnections();
+    server.close(() => {
+      close();
+      process.disconnect();
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { Kind, MatchCheckResult } from '../child/match-check.js';
+import { runChild } from '../lib/child.js';
+import { regionWithArchive } from '../lib/fixtures.js';
+import { createArea } from '../lib/region.js';
+import { fmt, mean, percentile } from '../lib/stats.js';
+import type { Benchmark, BenchResult } from '../lib/types.js';
+
+/**
+ * 3. The match check's cost with N active and N archived signals in the database: the time of a
+ * registration through the signal service beyond the time of the bare insert of its row, both
+ * measured on that database in one process (bench/child/match-check.ts). The same is measured on
+ * an empty region for comparison. Target: <= 100 µs. Writes a few thousand registrations into
+ * its data set, of which it is the last user.
+ */
+const TARGET_US = 100;
+const ROUNDS = 10;
+const PER_ROUND = 300;
+
+const summary = (r: MatchCheckResult) => {
+  const all = Object.values(r.registerUs).flat();
+  return { insert: mean(r.insertUs), register: mean(all), extra: mean(all) - mean(r.insertUs), p99: percentile(all, 99) };
+};
+
+const benchmark: Benchmark = {
+  id: '3',
+  name: 'match check at scale',
+  async run(env): Promise<BenchResult[]> {
+    const region = await regionWithArchive(env);
+    const nowMs = String(region.now.getTime());
+    env.log(`  ${ROUNDS} rounds of ${PER_ROUND} bare inserts and ${PER_ROUND} registrations`);
+    const big = await runChild<MatchCheckResult>('match-check', [region.dataDir, String(region.signals), nowMs, String(ROUNDS), String(PER_ROUND)]);
+    const emptyDir = join(env.dir, 'region-empty-3');
+    createArea(emptyDir);
+    env.log('  the same on an empty region');
+    const empty = await runChild<MatchCheckResult>('match-check', [emptyDir, String(region.signals), nowMs, String(ROUNDS), String(PER_ROUND)]);
+    const b = summary(big);
+    const e = summary(empty);
+    const perKind = (Object.entries(big.registerUs) as [Kind, number[]][]).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${fmt(mean(v))} µs`).join(', ');
+    return [
+      {
+        id: '3', name: `match check, ${fmt(big.signalsInDb)} signals in the database`,
+        figure: { value: b.extra, unit: 'µs' },
+        baseline: { value: b.insert, unit: 'µs', label: 'bare insert of the row' },
+        ratio: b.register / b.insert, higherIsBetter: false, target: `<= ${TARGET_US} µs beyond the insert`, pass: b.extra <= TARGET_US,
+        notes: [
+          `registration ${fmt(b.register)} µs (p99 ${fmt(b.p99)} µs) = bare insert ${fmt(b.insert)} µs + ${fmt(b.extra)} µs; per kind of youth: ${perKind}`,
+          `answers: ${Object.entries(big.statuses).map(([s, n]) => `${n}× ${s}`).join(', ')}; ${big.matchesMade} registrations made or joined a match`,
+          `on an empty region: registration ${fmt(e.register)} µs = bare insert ${fmt(e.insert)} µs + ${fmt(e.extra)} µs`,
+        ],
+      },
+    ];
+  },
+};
+
+export default benchmark;

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import type { BsnVault } from '../../crypto/bsn-vault.js';
+import type { CalendarDate } from '../../domain/calendar.js';
+import { checkMigratedSignal } from '../../domain/migrated-signal.js';
+import { AppError } from '../../errors.js';
+import { parseInput } from '../../http/errors.js';
+import { linesOf, type LineChunk } from './ndjson.js';
+
+/**
+ * Turns a chunk of NDJSON lines into rows ready to insert: parse, validate with the rules of
+ * domain/migrated-signal.ts, check the municipality and professional, and seal the BSN. Pure
+ * apart from the vault's randomness, so it runs the same in the importing thread and in a
+ * worker thread (see workers.ts). Nothing here touches the database.
+ */
+export const signalLine = z.strictObject({
+  bsn: z.string({ error: 'must be a string of 9 digits' }),
+  birthDate: z.string({ error: 'must be a date in the form YYYY-MM-DD' }),
+  municipality: z.string({ error: 'must be the 4-digit CBS code of a municipality of the covenant area' }),
+  professionalId: z.string({ error: 'must be the id of a professional of the covenant area' }),
+  registeredAt: z.iso.datetime({ offset: true, error: 'must be a date-time with its offset, e.g. 2025-03-04T10:15:00+01:00' }),
+  removalDate: z.string({ error: 'must be a date in the form YYYY-MM-DD' }).optional(),
+  removedAt: z.iso.datetime({ offset: true, error: 'must be a date-time with its offset, e.g. 2025-03-04T10:15:00+01:00' }).optional(),
+  removalReason: z.enum(['risk-ended', 'expired'], { error: 'must be risk-ended or expired (only those are archived, 7.1.4.6)' }).optional(),
+});
+export type SignalLine = z.infer<typeof signalLine>;
+
+/** What the preparing side must know of the covenant area. */
+export interface ImportReferences {
+  municipalities: string[];
+  professionals: { id: string; institutionId: string; authorised: boolean }[];
+}
+
+export interface LineProblem {
+  line: number;
+  code: string;
+  message: string;
+}
+
+export interface SkippedLine {
+  line: number;
+  reason: 'removal-date-passed' | 'archive-ended';
+}
+
+/** Prepared rows as columns (cheap to pass between threads); `sealed` holds `stride` bytes per row. */
+export interface PreparedChunk {
+  firstLine: number;
+  lineCount: number;
+  line: number[];
+  youthKey: string[];
+  sealed: Uint8Array;
+  stride: number;
+  turns23: string[];
+  municipality: string[];
+  /** Index into ImportReferences.professionals. */
+  professional: number[];
+  registeredAt: string[];
+  removalDate: (string | null)[];
+  removedAt: (string | null)[];
+  removalReason: (string | null)[];
+  archiveUntil: (string | null)[];
+  problems: LineProblem[];
+  skipped: SkippedLine[];
+}
+
+/** The calendar day of an instant in the covenant's time zone; cached per quarter hour (all zone offsets are multiples of it). */
+export function zoneDays(timeZone: string): (ms: number) => CalendarDate {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const cache = new Map<number, CalendarDate>();
+  return (ms) => {
+    const bucket = Math.floor(ms / 900_000);
+    let day = cache.get(bucket);
+    if (day === undefined) {
+      day = format.format(new Date(bucket * 900_000));
+      if (cache.size > 200_000) cache.clear();
+      cache.set(bucket, day);
+    }
+    return day;
+  };
+}
+
+export interface Preparer {
+  prepare(chunk: LineChunk): PreparedChunk;
+}
+
+export function createPreparer(refs: ImportReferences, vault: BsnVault, today: CalendarDate, timeZone: string): Preparer {
+  const municipalities = new Set(refs.municipalities);
+  const professionals = new Map(refs.professionals.map((p, i) => [p.id, { ...p, index: i }]));
+  const dayOf = zoneDays(timeZone);
+
+  return {
+    prepare(chunk) {
+      const out: PreparedChunk = {
+        firstLine: chunk.firstLine, lineCount: chunk.lineCount, line: [], youthKey: [], sealed: new Uint8Array(0), stride: 0,
+        turns23: [], municipality: [], professional: [], registeredAt: [], removalDate: [], removedAt: [], removalReason: [],
+        archiveUntil: [], problems: [], skipped: [],
+      };
+      const sealed: Buffer[] = [];
+      for (const { line, text } of linesOf(chunk)) {
+        if (text.trim() === '') continue;
+        try {
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            throw new AppError('NOT_JSON', 'the line is not a JSON object');
+          }
+          const s = parseInput(signalLine, json, 'line');
+          const registeredMs = Date.parse(s.registeredAt);
+          const removedMs = s.removedAt === undefined ? undefined : Date.parse(s.removedAt);
+          const outcome = checkMigratedSignal(
+            {
+              bsn: s.bsn, birthDate: s.birthDate, registeredOn: dayOf(registeredMs), removalDate: s.removalDate,
+              removedOn: removedMs === undefined ? undefined : dayOf(removedMs), removalReason: s.removalReason,
+            },
+            today,
+          );
+          if (!municipalities.has(s.municipality)) {
+            throw new AppError('UNKNOWN_MUNICIPALITY', `municipality ${s.municipality} is not part of this covenant area`);
+          }
+          const pro = professionals.get(s.professionalId);
+          if (!pro) {
+            throw new AppError('UNKNOWN_PROFESSIONAL', `professionalId ${s.professionalId} is not a professional of this covenant area: import the covenant setup first`);
+          }
+          if (outcome.kind === 'skip') {
+            out.skipped.push({ line, reason: outcome.reason });
+            continue;
+          }
+          if (outcome.kind === 'active' && !pro.authorised) {
+            throw new AppError('PROFESSIONAL_NOT_AUTHORISED', `professional ${s.professionalId} is not authorised to signal: authorise them, or hand their active signals to a colleague in the file`);
+          }
+          out.line.push(line);
+          out.youthKey.push(vault.youthKey(s.bsn));
+          sealed.push(vault.seal(s.bsn));
+          out.turns23.push(outcome.turns23);
+          out.municipality.push(s.municipality);
+          out.professional.push(pro.index);
+          out.registeredAt.push(new Date(registeredMs).toISOString());
+          out.removalDate.push(outcome.kind === 'active' ? outcome.removalDate : null);
+          out.removedAt.push(removedMs === undefined ? null : new Date(removedMs).toISOString());
+          out.removalReason.push(outcome.kind === 'archived' ? s.removalReason! : null);
+          out.archiveUntil.push(outcome.kind === 'archived' ? outcome.archiveUntil : null);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          out.problems.push({ line, code: err.code, message: err.message });
+        }
+      }
+      packSealed(out, sealed);
+      return out;
+    },
+  };
+}
+
+/** One buffer of its own (transferable to another thread), `stride` bytes per row: a sealed 9-digit BSN always has the same length. */
+function packSealed(out: PreparedChunk, sealed: Buffer[]): void {
+  if (sealed.length === 0) return;
+  const stride = sealed[0].length;
+  const all = new Uint8Array(new ArrayBuffer(stride * sealed.length));
+  sealed.forEach((s, i) => {
+    if (s.length !== stride) throw new Error('bulk import: sealed BSNs differ in length');
+    all.set(s, i * stride);
+  });
+  out.sealed = all;
+  out.stride = stride;
+}

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { BsnVault } from '../../crypto/bsn-vault.js';
+import type { BsnKeys } from '../../crypto/keys.js';
+import type { CalendarDate } from '../../domain/calendar.js';
+import type { LineChunk } from './ndjson.js';
+import { createPreparer, type ImportReferences, type PreparedChunk } from './prepare.js';
+
+/**
+ * Where chunks are prepared: in the importing thread, or in worker threads while the importing
+ * thread writes the previous chunks to SQLite (parsing and sealing cost about as much as the
+ * insert, so on two cores this nearly doubles the rate). The importing thread stays
+ * synchronous: it waits for a worker's answer with Atomics.wait and takes it with
+ * receiveMessageOnPort, so the whole import runs inside one better-sqlite3 transaction
+ * (which takes only synchronous functions) and is all or nothing.
+ */
+export interface ChunkPipeline {
+  /** Hands a chunk over; chunks come back from take() in the order they were submitted. */
+  submit(chunk: LineChunk): void;
+  /** Chunks submitted and not yet taken. */
+  readonly pending: number;
+  take(): PreparedChunk;
+  close(): void;
+  /** Worker threads in use (0: inline). */
+  readonly workers: number;
+}
+
+export interface PrepareSetup {
+  refs: ImportReferences;
+  today: CalendarDate;
+  timeZone: string;
+}
+
+export function inlinePipeline(setup: PrepareSetup, vault: BsnVault): ChunkPipeline {
+  const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone);
+  const queue: LineChunk[] = [];
+  return {
+    submit: (chunk) => void queue.push(chunk),
+    get pending() {
+      return queue.length;
+    },
+    take: () => preparer.prepare(queue.shift()!),
+    close: () => {},
+    workers: 0,
+  };
+}
+
+/** What a worker is started with (worker.ts). */
+export interface WorkerSetup extends PrepareSetup {
+  keys: BsnKeys;
+  signal: SharedArrayBuffer;
+  slot: number;
+  results: MessagePort;
+}
+
+export type WorkerAnswer = { chunk: PreparedChunk } | { probe: { youthKey: string; sealed: Uint8Array } } | { failure: string };
+
+/** A worker that says nothing for this long is taken to have died. */
+const SILENCE_MS = 120_000;
+/** The probe every worker seals first, to prove it uses the same keys as the region's vault. */
+export const PROBE_BSN = '111222333';
+
+export function workerPipeline(setup: PrepareSetup, keys: BsnKeys, vault: BsnVault, count: number): ChunkPipeline {
+  const signal = new SharedArrayBuffer(4 * count);
+  const counters = new Int32Array(signal);
+  const seen = new Array<number>(count).fill(0);
+  const workers: { worker: Worker; results: MessagePort }[] = [];
+  let submitted = 0;
+  let taken = 0;
+
+  function receive(slot: number): WorkerAnswer {
+    const { results } = workers[slot];
+    const since = Date.now();
+    for (;;) {
+      const message = receiveMessageOnPort(results);
+      if (message) {
+        seen[slot]++;
+        const answer = message.message as WorkerAnswer;
+        if ('failure' in answer) throw new Error(`bulk import worker failed: ${answer.failure}`);
+        return answer;
+      }
+      if (Date.now() - since > SILENCE_MS) throw new Error(`bulk import worker ${slot} gave no answer for ${SILENCE_MS / 1000} s`);
+      Atomics.wait(counters, slot, seen[slot], 1_000);
+    }
+  }
+
+  const pipeline: ChunkPipeline = {
+    workers: count,
+    submit(chunk) {
+      const slot = submitted++ % count;
+      // The chunk's bytes are copied into a buffer of their own, so that they can be transferred.
+      const bytes = new Uint8Array(chunk.bytes);
+      workers[slot].worker.postMessage({ firstLine: chunk.firstLine, lineCount: chunk.lineCount, bytes }, [bytes.buffer]);
+    },
+    get pending() {
+      return submitted - taken;
+    },
+    take() {
+      const answer = receive(taken++ % count);
+      if (!('chunk' in answer)) throw new Error('bulk import worker answered out of turn');
+      return answer.chunk;
+    },
+    close() {
+      for (const { worker, results } of workers) {
+        results.close();
+        void worker.terminate();
+      }
+    },
+  };
+
+  try {
+    for (let slot = 0; slot < count; slot++) {
+      const { port1, port2 } = new MessageChannel();
+      const workerSetup: WorkerSetup = { ...setup, keys, signal, slot, results: port2 };
+      const worker = startWorker(workerSetup, port2);
+      worker.unref();
+      workers.push({ worker, results: port1 });
+    }
+    for (let slot = 0; slot < count; slot++) {
+      const answer = receive(slot);
+      if (!('probe' in answer)) throw new Error('bulk import worker did not start with its probe');
+      const sealed = Buffer.from(answer.probe.sealed);
+      if (answer.probe.youthKey !== vault.youthKey(PROBE_BSN) || vault.open(sealed) !== PROBE_BSN) {
+        throw new Error('bulk import worker does not use the keys of this region');
+      }
+    }
+  } catch (err) {
+    pipeline.close();
+    throw err;
+  }
+  return pipeline;
+}
+
+/**
+ * The worker runs TypeScript like the rest of the index: through tsx when this module itself
+ * is TypeScript, directly when it was compiled to JavaScript.
+ */
+function startWorker(workerSetup: WorkerSetup, port: MessagePort): Worker {
+  const typescript = import.meta.url.endsWith('.ts');
+  const entry = new URL(typescript ? './worker.ts' : './worker.js', import.meta.url).href;
+  const options = { workerData: workerSetup, transferList: [port] };
+  if (!typescript) return new Worker(new URL(entry), options);
+  const tsx = tsxRegisterModule();
+  const failure = `(err) => { const w = require('node:worker_threads').workerData; w.results.postMessage({ failure: String(err && err.stack || err) }); const c = new Int32Array(w.signal); Atomics.add(c, w.slot, 1); Atomics.notify(c, w.slot); }`;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); }).catch(${failure});`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/**
+ * The ESM build of tsx/esm/api (its register() installs tsx in the worker). Read from tsx's
+ * package.json: import.meta.resolve is missing where tsx loads this module as CommonJS (under
+ * mocha), and require.resolve picks the CommonJS build, whose register() fails in a worker.
+ */
+function tsxRegisterModule(): string {
+  const packageFile = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exports = (JSON.parse(readFileSync(packageFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+  return pathToFileURL(join(dirname(packageFile), exports['./esm/api'].import.default)).href;
+}

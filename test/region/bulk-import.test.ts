@@ -1,0 +1,261 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ImportRejected } from '../../region/services/bulk-import.js';
+import { BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The n-th valid BSN from 100000000 up (elfproef). */
+function validBsn(n: number): string {
+  for (let candidate = 100_000_000, found = -1; ; candidate++) {
+    const digits = String(candidate);
+    let sum = 0;
+    for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
+    if ((sum - Number(digits[8])) % 11 === 0 && ++found === n) return digits;
+  }
+}
+const SYSTEM = { kind: 'system' } as const;
+
+interface Line {
+  bsn?: unknown;
+  birthDate?: unknown;
+  municipality?: unknown;
+  professionalId?: unknown;
+  registeredAt?: unknown;
+  removalDate?: unknown;
+  removedAt?: unknown;
+  removalReason?: unknown;
+  [extra: string]: unknown;
+}
+
+describe('bulk import of signals (a supplier migrating a covenant area)', function () {
+  this.timeout(60_000);
+  let t: TestRegion;
+  let area: TestArea;
+  const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+  /** A signal of `who` on a youth, made in 2025 (the test clock stands at 2 March 2026). */
+  const line = (who: Caller, bsn: string, extra: Line = {}): Line => ({
+    bsn, birthDate: '2010-07-01', municipality: '0344', professionalId: who.professionalId, registeredAt: '2025-06-01T09:00:00+02:00', ...extra,
+  });
+  const file = (name: string, lines: (Line | string)[]): string => {
+    const path = join(t.dataDir, name);
+    writeFileSync(path, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+    return path;
+  };
+  const count = (sql: string): number => t.region.ctx.db.prepare(sql).pluck().get() as number;
+  const notices = async (who: Caller) => (await call(t.baseUrl, 'GET', '/api/v1/notices', as(who))).body as any[];
+
+  beforeEach(async () => {
+    t = await startTestRegion();
+    area = await setupArea(t.baseUrl);
+  });
+  afterEach(async () => t.close());
+
+  it('imports a good file: its signals are active, and two professionals on one youth make a match', async () => {
+    const report = t.region.bulkImport.importFile(SYSTEM, file('good.ndjson', [
+      line(area.a, BSN[0], { removalDate: '2026-12-01' }),
+      line(area.b, BSN[0]),
+      line(area.c, BSN[1], { municipality: '0356' }),
+    ]), { workers: 0 });
+
+    expect(report).to.deep.include({ lines: 3, imported: { active: 2 + 1, archived: 0 }, matches: { created: 1, throughService: 0 } });
+    const signalsOfA = (await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body;
+    expect(signalsOfA).to.have.length(1);
+    expect(signalsOfA[0]).to.include({ status: 'active', registeredAt: '2025-06-01T07:00:00.000Z', removalDate: '2026-12-01' });
+    const matchesOfB = (await call(t.baseUrl, 'GET', '/api/v1/matches', as(area.b))).body;
+    expect(matchesOfB).to.have.length(1);
+    expect(matchesOfB[0].id).to.equal(signalsOfA[0].matchId);
+    expect(matchesOfB[0].participants.map((p: any) => p.professional.name).sort()).to.deep.equal(['Anna Alfa', 'Bea Beta']);
+    // Without a removal date the legal term applies: two years from registration.
+    const signalOfC = (await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.c))).body[0];
+    expect(signalOfC).to.include({ removalDate: '2027-06-01', matchId: null });
+    // Foreign keys are not checked during the import; they hold all the same, and are checked again after it.
+    expect(t.region.ctx.db.pragma('foreign_key_check')).to.deep.equal([]);
+    expect(t.region.ctx.db.pragma('foreign_keys', { simple: true })).to.equal(1);
+  });
+
+  it('leaves nothing for a full matching pass to do, and the full pass makes matches that are missing', async () => {
+    // Youths 0-59 are signalled five times by the four professionals (a match, and one repeat each); youths 60-99 once.
+    const who = [area.a, area.a2, area.b, area.c];
+    const lines = Array.from({ length: 340 }, (_, i) => {
+      const youth = i < 300 ? i % 60 : i - 240;
+      return line(who[(Math.floor(i / 60) + youth) % 4], validBsn(youth));
+    });
+    const report = t.region.bulkImport.importFile(SYSTEM, file('many.ndjson', lines), { workers: 0 });
+    expect(report.matches.created).to.equal(60);
+    expect(report.skipped.duplicates).to.equal(60);
+    expect(t.region.bulkImport.matchAll(SYSTEM)).to.deep.equal({ created: 0, joined: 0 });
+
+    const db = t.region.ctx.db;
+    const before = db.prepare("SELECT youth_key, COUNT(*) AS n FROM match_participants p JOIN matches m ON m.id = p.match_id WHERE m.status = 'active' GROUP BY youth_key ORDER BY youth_key").all();
+    db.exec('UPDATE signals SET match_id = NULL; DELETE FROM match_participants; DELETE FROM matches;');
+    expect(t.region.bulkImport.matchAll(SYSTEM)).to.deep.equal({ created: report.matches.created, joined: 0 });
+    const after = db.prepare("SELECT youth_key, COUNT(*) AS n FROM match_participants p JOIN matches m ON m.id = p.match_id WHERE m.status = 'active' GROUP BY youth_key ORDER BY youth_key").all();
+    expect(after).to.deep.equal(before);
+    expect(db.prepare("SELECT COUNT(*) FROM signals s WHERE status = 'active' AND match_id IS NULL AND EXISTS (SELECT 1 FROM matches m WHERE m.youth_key = s.youth_key AND m.status = 'active')").pluck().get()).to.equal(0);
+  });
+
+  it('sends no notices for matches among imported signals', async () => {
+    t.region.bulkImport.importFile(SYSTEM, file('good.ndjson', [line(area.a, BSN[0]), line(area.b, BSN[0])]), { workers: 0 });
+    expect(await notices(area.a)).to.deep.equal([]);
+    expect(await notices(area.b)).to.deep.equal([]);
+  });
+
+  it('reports every bad line with its line number, and imports nothing from a bad file', async () => {
+    const path = file('bad.ndjson', [
+      line(area.a, BSN[0]),
+      line(area.b, BSN[0]),
+      line(area.a, '123456789'),
+      '',
+      '{"bsn": "111222333", ',
+      line(area.a, BSN[1], { municipality: '9999' }),
+      line(area.a, BSN[2], { registeredAt: '2025-06-01' }),
+      line(area.a, BSN[3], { risk: 'a' }),
+    ]);
+    let rejected: ImportRejected | null = null;
+    try {
+      t.region.bulkImport.importFile(SYSTEM, path, { workers: 0 });
+    } catch (err) {
+      rejected = err as ImportRejected;
+    }
+    expect(rejected).to.be.instanceOf(ImportRejected);
+    expect(rejected!.problemCount).to.equal(5);
+    expect(rejected!.problems.map((p) => [p.line, p.code])).to.deep.equal([
+      [3, 'INVALID_BSN'],
+      [5, 'NOT_JSON'],
+      [6, 'UNKNOWN_MUNICIPALITY'],
+      [7, 'VALIDATION_ERROR'],
+      [8, 'VALIDATION_ERROR'],
+    ]);
+    expect(rejected!.problems[3].message).to.match(/registeredAt/);
+    expect(rejected!.problems[4].message).to.match(/unknown field\(s\) risk/);
+    expect(count('SELECT COUNT(*) FROM signals')).to.equal(0);
+    expect(count('SELECT COUNT(*) FROM matches')).to.equal(0);
+    const audit = t.region.ctx.db.prepare("SELECT outcome, detail FROM audit_log WHERE action = 'signal.import'").all() as { outcome: string; detail: string }[];
+    expect(audit).to.have.length(1);
+    expect(audit[0].outcome).to.equal('rejected:IMPORT_REJECTED');
+    expect(JSON.parse(audit[0].detail)).to.include({ lines: 8, badLines: 5 });
+  });
+
+  it('judges each signal on its own history: the youth under 23 when it was made, and a removal date the law allows', async () => {
+    const path = file('history.ndjson', [
+      // Made over two years ago and extended since: allowed up to two years from today.
+      line(area.a, BSN[0], { birthDate: '2004-01-01', registeredAt: '2023-12-01T10:00:00+01:00', removalDate: '2026-06-01' }),
+      line(area.a, BSN[1], { birthDate: '2001-01-01', registeredAt: '2024-12-01T10:00:00+01:00' }),
+      line(area.a, BSN[2], { birthDate: '2025-09-01' }),
+      line(area.a, BSN[3], { removalDate: '2028-03-03' }),
+      line(area.a, BSN[4], { registeredAt: '2026-03-05T10:00:00+01:00' }),
+    ]);
+    try {
+      t.region.bulkImport.importFile(SYSTEM, path, { workers: 0 });
+      expect.fail('the file was imported');
+    } catch (err) {
+      expect((err as ImportRejected).problems.map((p) => [p.line, p.code])).to.deep.equal([
+        [2, 'TOO_OLD'],
+        [3, 'BIRTH_DATE_AFTER_REGISTRATION'],
+        [4, 'REMOVAL_DATE_TOO_LATE'],
+        [5, 'REGISTERED_IN_FUTURE'],
+      ]);
+    }
+  });
+
+  it('skips and lists signals past their removal date or archive end, and a repeated signal of the same professional', async () => {
+    const report = t.region.bulkImport.importFile(SYSTEM, file('old.ndjson', [
+      line(area.a, BSN[0]),
+      line(area.a, BSN[1], { registeredAt: '2023-01-10T10:00:00+01:00' }),
+      line(area.a, BSN[2], { removalDate: '2026-03-02' }),
+      line(area.a, BSN[3], { registeredAt: '2019-01-10T10:00:00+01:00', removedAt: '2020-01-10T10:00:00+01:00', removalReason: 'expired' }),
+      line(area.a, BSN[0], { registeredAt: '2025-09-01T09:00:00+02:00' }),
+    ]), { workers: 0 });
+    expect(report.imported).to.deep.equal({ active: 1, archived: 0 });
+    expect(report.skipped).to.deep.equal({
+      removalDatePassed: 2, archiveEnded: 1, duplicates: 1,
+      listed: [
+        { line: 2, reason: 'removal-date-passed' },
+        { line: 3, reason: 'removal-date-passed' },
+        { line: 4, reason: 'archive-ended' },
+        { line: 5, reason: 'duplicate' },
+      ],
+    });
+    expect(count("SELECT COUNT(*) FROM signals WHERE status = 'active'")).to.equal(1);
+  });
+
+  it('keeps every BSN encrypted: no BSN in the database file, and the sealed BSN opens with the region\'s key', async () => {
+    t.region.bulkImport.importFile(SYSTEM, file('good.ndjson', [line(area.a, BSN[0]), line(area.b, BSN[1])]), { workers: 0 });
+    t.region.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    for (const name of readdirSync(t.dataDir).filter((n) => n.startsWith('region.db'))) {
+      const bytes = readFileSync(join(t.dataDir, name)).toString('latin1');
+      expect(bytes, name).not.to.contain(BSN[0]);
+      expect(bytes, name).not.to.contain(BSN[1]);
+    }
+    const rows = t.region.ctx.db.prepare('SELECT youth_key, bsn_sealed FROM signals ORDER BY rowid').all() as { youth_key: string; bsn_sealed: Buffer }[];
+    expect(rows.map((r) => t.region.ctx.vault.open(r.bsn_sealed))).to.deep.equal([BSN[0], BSN[1]]);
+    expect(rows.map((r) => r.youth_key)).to.deep.equal([t.region.ctx.vault.youthKey(BSN[0]), t.region.ctx.vault.youthKey(BSN[1])]);
+  });
+
+  it('seals the same way in worker threads as in the importing thread', async () => {
+    const report = t.region.bulkImport.importFile(SYSTEM, file('good.ndjson', [line(area.a, BSN[0]), line(area.b, BSN[0]), line(area.c, BSN[1])]), { workers: 2 });
+    expect(report.workers, t.logLines.filter((l) => l.includes('workers')).join('\n')).to.equal(2);
+    expect(report.imported.active).to.equal(3);
+    expect(report.matches.created).to.equal(1);
+    const rows = t.region.ctx.db.prepare('SELECT youth_key, bsn_sealed FROM signals ORDER BY rowid').all() as { youth_key: string; bsn_sealed: Buffer }[];
+    expect(rows.map((r) => t.region.ctx.vault.open(r.bsn_sealed))).to.deep.equal([BSN[0], BSN[0], BSN[1]]);
+    expect(rows[0].youth_key).to.equal(t.region.ctx.vault.youthKey(BSN[0]));
+  });
+
+  it('imports archived signals into the archive: a new signal on that youth brings the history notice', async () => {
+    const report = t.region.bulkImport.importFile(SYSTEM, file('archive.ndjson', [
+      line(area.b, BSN[0], { registeredAt: '2024-01-10T10:00:00+01:00', removedAt: '2025-01-10T10:00:00+01:00', removalReason: 'risk-ended' }),
+    ]), { workers: 0 });
+    expect(report.imported).to.deep.equal({ active: 0, archived: 1 });
+    const r = await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body: { bsn: BSN[0], birthDate: '2010-07-01', municipality: '0344', legalGroundConfirmed: true } });
+    expect(r.status).to.equal(201);
+    expect(r.body.matchId).to.equal(null);
+    const [history] = await notices(area.a);
+    expect(history).to.include({ kind: 'history' });
+    expect(history.archivedSignal).to.deep.equal({ registeredAt: '2024-01-10T09:00:00.000Z', removedAt: '2025-01-10T09:00:00.000Z' });
+  });
+
+  it('matches an imported signal with a signal already in the region like a registration, notices included', async () => {
+    const registered = await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body: { bsn: BSN[0], birthDate: '2010-07-01', municipality: '0344', legalGroundConfirmed: true } });
+    expect(registered.status).to.equal(201);
+    const report = t.region.bulkImport.importFile(SYSTEM, file('more.ndjson', [line(area.b, BSN[0]), line(area.a, BSN[0]), line(area.c, BSN[0])]), { workers: 0 });
+    expect(report.matches).to.deep.equal({ created: 0, throughService: 1 });
+    expect(report.skipped.listed).to.deep.equal([{ line: 2, reason: 'duplicate' }]);
+    const [na] = await notices(area.a);
+    expect(na.kind).to.equal('match');
+    expect(na.professionals.map((p: any) => p.name).sort()).to.deep.equal(['Bea Beta', 'Cas Gamma']);
+    const match = (await call(t.baseUrl, 'GET', '/api/v1/matches', as(area.c))).body[0];
+    expect(match.participants).to.have.length(3);
+  });
+
+  it('audits one entry per batch and one for the import, naming the file by its SHA-256, and the chain stays intact', async () => {
+    const report = t.region.bulkImport.importFile(SYSTEM, file('good.ndjson', [line(area.a, BSN[0]), line(area.b, BSN[0])]), { workers: 0 });
+    const rows = t.region.ctx.db.prepare("SELECT action, detail FROM audit_log WHERE action LIKE 'signal.import%' ORDER BY seq").all() as { action: string; detail: string }[];
+    expect(rows.map((r) => r.action)).to.deep.equal(['signal.import-batch', 'signal.import']);
+    expect(JSON.parse(rows[0].detail)).to.deep.equal({ lines: [1, 2], signals: 2, firstSignalId: report.ids.first, lastSignalId: report.ids.last });
+    expect(JSON.parse(rows[1].detail)).to.include({ sha256: report.sha256, lines: 2 });
+    expect(rows.map((r) => r.detail).join()).not.to.contain(BSN[0]);
+    expect(t.region.ctx.audit.verify().ok).to.equal(true);
+  });
+
+  it('region import-signals prints the report, and names each bad line on stderr with exit code 1', async () => {
+    const env = { ...process.env, REGION_DATA_DIR: t.dataDir, REGION_DEMO: 'false', LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'region/cli.ts', 'import-signals', ...args], { cwd: ROOT, env, timeout: 30_000 }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number(err.code) : 0, stdout, stderr }));
+      });
+    const bad = await run([file('bad.ndjson', [line(area.a, BSN[0]), line(area.a, '123')]), '--workers', '0']);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain('refused, nothing was imported: 1 of 2 lines are not valid signals');
+    expect(bad.stderr).to.contain('line 2: INVALID_BSN');
+    const good = await run([file('good.ndjson', [line(area.a, BSN[0]), line(area.b, BSN[0])])]);
+    expect(good.code, good.stderr).to.equal(0);
+    expect(good.stdout).to.match(/^imported .*good\.ndjson: 2 lines, 2 active signals and 0 archived signals; 1 match made without notices/);
+    expect(count("SELECT COUNT(*) FROM matches WHERE status = 'active'")).to.equal(1);
+  });
+});
