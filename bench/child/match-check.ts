@@ -18,6 +18,8 @@ export type Kind = 'new youth' | 'youth with active signals' | 'youth with archi
 export interface MatchCheckResult {
   type: 'result';
   insertUs: number[];
+  /** The match check's own lookups (the queries of signals.ts and matches.ts a registration makes on the youth). */
+  lookupUs: number[];
   registerUs: Record<Kind, number[]>;
   statuses: Record<string, number>;
   matchesMade: number;
@@ -36,6 +38,15 @@ await childMain(() => {
        VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
     );
     const bareInsert = db.transaction((values: unknown[]) => insert.run(...values));
+    // The same SQL as region/services/signals.ts (ownActive, unnotifiedArchive) and matches.ts (activeOfYouth, activeMatch).
+    const lookups = [
+      db.prepare("SELECT id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id FROM signals WHERE youth_key = ? AND professional_id = ? AND status = 'active'"),
+      db.prepare("SELECT id, professional_id, registered_at, removed_at FROM signals WHERE youth_key = ? AND status = 'archived' AND history_notified_at IS NULL AND professional_id <> ?"),
+    ];
+    const youthLookups = [
+      db.prepare("SELECT id, professional_id, municipality FROM signals WHERE youth_key = ? AND status = 'active'"),
+      db.prepare("SELECT id, kind, status, created_at, ended_at FROM matches WHERE youth_key = ? AND status = 'active'"),
+    ];
     let draw = 7;
     const rnd = (n: number): number => {
       draw = (Math.imul(draw, 1103515245) + 12345) >>> 0;
@@ -67,7 +78,7 @@ await childMain(() => {
     const kinds = Object.keys(youthOf) as Kind[];
     const result: MatchCheckResult = {
       type: 'result', insertUs: [], registerUs: { 'new youth': [], 'youth with active signals': [], 'youth with archived signals': [] },
-      statuses: {}, matchesMade: 0, signalsInDb: db.prepare('SELECT COUNT(*) FROM signals').pluck().get() as number,
+      lookupUs: [], statuses: {}, matchesMade: 0, signalsInDb: db.prepare('SELECT COUNT(*) FROM signals').pluck().get() as number,
     };
     let fresh = 10 * signals;
     const nowIso = new Date().toISOString();
@@ -90,6 +101,11 @@ await childMain(() => {
         const pro = pros[rnd(pros.length)];
         const actor = { kind: 'professional' as const, professionalId: pro.id, institutionId: pro.institution_id };
         const input = { bsn, birthDate: birthDateOf(i, nowMs), municipality: municipalityCode(i % AREA.municipalities), legalGroundConfirmed: true };
+        const youthKey = s.ctx.vault.youthKey(bsn);
+        const l = process.hrtime.bigint();
+        for (const q of lookups) q.all(youthKey, pro.id);
+        for (const q of youthLookups) q.all(youthKey);
+        result.lookupUs.push(Number(process.hrtime.bigint() - l) / 1000);
         const t = process.hrtime.bigint();
         const r = s.signals.register(actor, input);
         result.registerUs[kind].push(Number(process.hrtime.bigint() - t) / 1000);

@@ -10,7 +10,7 @@ import type { BenchEnv } from './types.js';
  * The large data sets, built with the product's own bulk import (in a child process) and shared
  * within a run:
  * - "region with active signals": N active signals on N youths picked at random from youths 0..N-1
- *   (about 26% of the youths get two or more signals, so about 40% of the signals are in a match);
+ *   (about 26% of the youths get two or more signals, so about 63% of the signals are in a match);
  * - "region with active and archived signals": a copy of it plus N archived signals on youths
  *   N/2..3N/2-1 (half of them youths with an active signal too).
  */

@@ -15,9 +15,11 @@ import { YouthGroups } from './bulk-import/youth-groups.js';
 
 /**
  * Bulk import of signals, for a supplier migrating a covenant area from another system: an
- * NDJSON file, one signal per line (docs/bulk-import.md). Every line is
- * held to the rules of a registration (domain/migrated-signal.ts), every BSN is sealed and
- * blind-indexed like a registered one, and the matches are made in one set-based pass.
+ * NDJSON file, one signal per line (docs/bulk-import.md). Every line is held to the rules of a
+ * registration (domain/migrated-signal.ts) and every BSN is sealed and blind-indexed like a
+ * registered one, in worker threads while this thread writes (bulk-import/workers.ts); the
+ * matches are made after the rows are written, from an in-memory index of the imported youths
+ * (bulk-import/import-matches.ts), and matchAll() is a full matching pass in SQL.
  *
  * All or nothing: the whole file is one transaction. A file with any bad line imports nothing
  * and the report names every bad line by its number. Lines whose removal date or archive end
@@ -244,9 +246,11 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
       report.ms = Math.round(performance.now() - started);
       return report;
     } catch (err) {
-      // The refusal is audited outside the rolled-back transaction.
+      // A refusal is audited outside the rolled-back transaction.
       if (err instanceof ImportRejected) {
         record(actor, 'signal.import', 'rejected:IMPORT_REJECTED', { file: basename(file), sha256: reader.sha256(), lines: err.lines, badLines: err.problemCount });
+      } else if (err instanceof AppError) {
+        record(actor, 'signal.import', `rejected:${err.code}`, { file: basename(file), lines: reader.lines });
       }
       throw err;
     } finally {

@@ -140,6 +140,19 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(JSON.parse(audit[0].detail)).to.include({ lines: 8, badLines: 5 });
   });
 
+  it('reads a file with a byte-order mark and CRLF line ends, and refuses one with a line over 64 KiB, naming the line', async () => {
+    const crlf = join(t.dataDir, 'crlf.ndjson');
+    writeFileSync(crlf, '\uFEFF' + [line(area.a, BSN[0]), line(area.b, BSN[0])].map((l) => JSON.stringify(l)).join('\r\n') + '\r\n');
+    expect(t.region.bulkImport.importFile(SYSTEM, crlf, { workers: 0 }).imported.active).to.equal(2);
+    const long = file('long.ndjson', [line(area.c, BSN[1]), JSON.stringify({ bsn: 'x'.repeat(70_000) })]);
+    expect(() => t.region.bulkImport.importFile(SYSTEM, long, { workers: 0 })).to.throw(ImportRejected).with.property('problems').deep.equal([
+      { line: 2, code: 'LINE_TOO_LONG', message: 'the line is longer than 64 KiB: a signal is one short JSON object' },
+    ]);
+    const endless = file('endless.ndjson', [line(area.c, BSN[1]), 'x'.repeat(3 << 20)]);
+    expect(() => t.region.bulkImport.importFile(SYSTEM, endless, { workers: 0 })).to.throw(/line 2 is longer than 64 KiB/);
+    expect(count("SELECT COUNT(*) FROM signals WHERE professional_id = '" + area.c.professionalId + "'")).to.equal(0);
+  });
+
   it('judges each signal on its own history: the youth under 23 when it was made, and a removal date the law allows', async () => {
     const path = file('history.ndjson', [
       // Made over two years ago and extended since: allowed up to two years from today.

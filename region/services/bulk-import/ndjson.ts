@@ -18,7 +18,7 @@ export interface LineChunk {
 
 const NEWLINE = 0x0a;
 export const CHUNK_BYTES = 1 << 20;
-/** No signal line comes near this; a longer one means the file is not an NDJSON signal file. */
+/** No signal line comes near this. A longer line is a bad line; one that runs on past a whole chunk stops the import at once. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
 function countLines(bytes: Buffer): number {

@@ -4,7 +4,7 @@ import type { CalendarDate } from '../../domain/calendar.js';
 import { checkMigratedSignal } from '../../domain/migrated-signal.js';
 import { AppError } from '../../errors.js';
 import { parseInput } from '../../http/errors.js';
-import { linesOf, type LineChunk } from './ndjson.js';
+import { linesOf, MAX_LINE_BYTES, type LineChunk } from './ndjson.js';
 
 /**
  * Turns a chunk of NDJSON lines into rows ready to insert: parse, validate with the rules of
@@ -98,6 +98,9 @@ export function createPreparer(refs: ImportReferences, vault: BsnVault, today: C
       for (const { line, text } of linesOf(chunk)) {
         if (text.trim() === '') continue;
         try {
+          if (Buffer.byteLength(text) > MAX_LINE_BYTES) {
+            throw new AppError('LINE_TOO_LONG', `the line is longer than ${MAX_LINE_BYTES / 1024} KiB: a signal is one short JSON object`);
+          }
           let json: unknown;
           try {
             json = JSON.parse(text);
