@@ -124,9 +124,7 @@ export function createFamilyMatches(ctx: RegionContext, notices: NoticeService) 
   function neighbourhood(signalId: string): { seeds: Set<string>; matches: string[] } {
     const seeds = new Set<string>([signalId]);
     for (const { key } of q.keysOf.all(signalId)) for (const r of q.withKey.all(key)) seeds.add(r.id);
-    const matches = db.prepare<[string], { match_id: string }>(
-      "SELECT mp.match_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id WHERE mp.signal_id = ? AND mp.left_at IS NULL AND m.kind = 'family' AND m.status = 'active'",
-    ).all(signalId).map((r) => r.match_id);
+    const matches = q.matchesOf.all(signalId).map((r) => r.id);
     for (const m of matches) for (const p of q.participants.all(m)) seeds.add(p.signal_id);
     return { seeds, matches };
   }
