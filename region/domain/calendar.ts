@@ -54,5 +54,13 @@ export function minDate(a: CalendarDate, b: CalendarDate): CalendarDate {
 
 /** The calendar date of a moment in a time zone (Europe/Amsterdam for the law's dates). */
 export function dateInZone(moment: Date, timeZone: string): CalendarDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f.format(moment);
 }
+
+/** One formatter per time zone: building one costs more than a whole registration's SQL. */
+const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -80,7 +80,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
   const cols = 'id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id, verified_at';
   const q = {
     byId: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE id = ?`),
-    ownActive: db.prepare<[string, string], SignalRow>(`SELECT ${cols} FROM signals WHERE youth_key = ? AND professional_id = ? AND status = 'active'`),
+    ownActive: db.prepare<[string, string], SignalRow>(`SELECT ${cols} FROM signals WHERE youth_key = ? AND +professional_id = ? AND status = 'active'`),
     ofProfessional: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE professional_id = ? ORDER BY registered_at DESC, id`),
     municipality: db.prepare<[string], { code: string }>('SELECT code FROM municipalities WHERE code = ?'),
     insert: db.prepare(
