@@ -3,13 +3,14 @@ import { distinctProfessionals } from '../domain/matching.js';
 import { auditActor, type Actor, type RegionContext } from './context.js';
 import type { CoordinationService } from './coordination.js';
 import type { NoticeService } from './notices.js';
+import type { MatchService } from './matches.js';
 
 /**
  * An institution's coordinator hands a professional's active signals over to a colleague of the
  * same institution (7.1.3.3), in one transaction: the signals, their places in matches and the
  * regievoerder role move; both professionals are told, and so are the other participants.
  */
-export function createHandoverService(ctx: RegionContext, notices: NoticeService, coordination: CoordinationService) {
+export function createHandoverService(ctx: RegionContext, notices: NoticeService, coordination: CoordinationService, matches: MatchService) {
   const { db, audit } = ctx;
   const q = {
     professional: db.prepare<[string], { id: string; institution_id: string; authorised: number; is_coordinator: number }>(
@@ -50,6 +51,8 @@ export function createHandoverService(ctx: RegionContext, notices: NoticeService
         if (s.match_id && q.matchActive.get(s.match_id)?.status === 'active') matchIds.add(s.match_id);
       }
       for (const matchId of matchIds) {
+        // The colleague may already be in the match with a signal of their own: then it is no match any more (7.1.2.3).
+        if (matches.endIfAlone(matchId, fromId)) continue;
         coordination.professionalReplaced(matchId, fromId, toId);
         const others = distinctProfessionals(q.participants.all(matchId).map((p) => ({ signalId: p.signal_id, professionalId: p.professional_id }))).filter((p) => p !== toId);
         for (const o of others) notices.toProfessional(o, 'participant-changed', matchId, { professionalIds: [toId] });

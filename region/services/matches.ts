@@ -169,9 +169,23 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
     };
   }
 
+  /** After a hand-over: a match whose signals now belong to fewer than two professionals ends. */
+  function endIfAlone(matchId: string, formerProfessionalId: string): boolean {
+    const match = q.match.get(matchId);
+    if (!match || match.status !== 'active') return false;
+    const pros = distinctProfessionals(q.participants.all(matchId).map((p) => ({ signalId: p.signal_id, professionalId: p.professional_id })));
+    if (pros.length + remote.remoteCount(matchId) >= 2) return false;
+    q.endMatch.run(at(), matchId);
+    q.leaveAll.run(at(), matchId);
+    remote.endAll(matchId);
+    for (const p of pros) notices.toProfessional(p, 'participant-left', matchId, { family: false, professionalIds: [formerProfessionalId], matchEnded: true });
+    return true;
+  }
+
   return {
     signalActivated,
     signalDeactivated,
+    endIfAlone,
     view,
     listFor(actor: Extract<Actor, { kind: 'professional' }>) {
       const ids = q.matchesOf.all(actor.professionalId).map((r) => r.match_id);

@@ -71,4 +71,15 @@ describe('institutions\' coordinators (7.1.3.3)', () => {
     expect(elsewhere.body.error.message).to.contain('same institution');
     expect((await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body).to.have.length(1);
   });
+
+  it('ends a match when the colleague who takes over was the other professional in it', async () => {
+    await register(area.a, BSN[0]);
+    const m = await register(area.a2, BSN[0]);
+    expect(m.matchId).to.be.a('string');
+    await call(t.baseUrl, 'POST', `/api/v1/admin/institutions/${area.a.institutionId}/handovers`, { ...admin, body: { from: area.a.professionalId, to: area.a2.professionalId } });
+    const seen = await call(t.baseUrl, 'GET', `/api/v1/matches/${m.matchId}`, as(area.a2));
+    expect(seen.body.status).to.equal('ended');
+    const ended = (await call(t.baseUrl, 'GET', '/api/v1/notices', as(area.a2))).body.find((n: any) => n.kind === 'participant-left');
+    expect(ended).to.include({ matchEnded: true });
+  });
 });
