@@ -93,6 +93,26 @@ export function authRoutes(kit: PortalKit): Router {
     }
   });
 
+  /**
+   * A code (login or enrolment) refused: a lock or bad credentials end the half-open session and go
+   * back to the login page; any other refusal shows the same page again with its message.
+   */
+  function codeRefused(
+    req: Request,
+    res: Response,
+    session: NonNullable<ReturnType<typeof state>['session']>,
+    err: unknown,
+    retry: (req: Request, res: Response, error: string | null, status: number) => void,
+  ): void {
+    if (!(err instanceof LoginRefused)) throw err;
+    if (err.reason === 'locked' || err.reason === 'bad-credentials') {
+      sessions.end(res, session);
+      state(res).session = sessions.anonymous(res);
+      return loginPage(req, res, err.message, '', statusOf(err));
+    }
+    return retry(req, res, err.message, statusOf(err));
+  }
+
   function codePage(req: Request, res: Response, error: string | null = null, status = 200): void {
     kit.render(req, res, 'Code uit uw app', html`${errorBox(error)}
       ${paragraph('Open de authenticator-app op uw telefoon en vul de code van zes cijfers in die bij de Verwijsindex staat.')}
@@ -113,13 +133,7 @@ export function authRoutes(kit: PortalKit): Router {
     try {
       await accounts.checkCode(session.account_id, codeBody.parse(req.body ?? {}).code, ip(req));
     } catch (err) {
-      if (!(err instanceof LoginRefused)) throw err;
-      if (err.reason === 'locked' || err.reason === 'bad-credentials') {
-        sessions.end(res, session);
-        state(res).session = sessions.anonymous(res);
-        return loginPage(req, res, err.message, '', statusOf(err));
-      }
-      return codePage(req, res, err.message, statusOf(err));
+      return codeRefused(req, res, session, err, codePage);
     }
     activate(req, res, session.account_id, 'U bent ingelogd.');
   });
@@ -181,13 +195,7 @@ export function authRoutes(kit: PortalKit): Router {
       const secret = ctx.vault.open(session.pending_secret);
       await accounts.completeEnrolment(session.account_id, secret, codeBody.parse(req.body ?? {}).code, session.pending_password_hash, ip(req));
     } catch (err) {
-      if (!(err instanceof LoginRefused)) throw err;
-      if (err.reason === 'locked' || err.reason === 'bad-credentials') {
-        sessions.end(res, session);
-        state(res).session = sessions.anonymous(res);
-        return loginPage(req, res, err.message, '', statusOf(err));
-      }
-      return enrolPage(req, res, err.message, statusOf(err));
+      return codeRefused(req, res, session, err, enrolPage);
     }
     activate(req, res, session.account_id, 'Uw account is ingesteld en u bent ingelogd.');
   });
