@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createRegionServices } from '../../region/create-region.js';
 import { createHttpApp } from '../../region/http/app.js';
 import { createLogger } from '../../region/log.js';
+import { startCheckpointer } from '../../region/store/checkpointer.js';
 import { memoryMiB, tell } from '../lib/child.js';
 import { benchConfig } from '../lib/region.js';
 
@@ -19,16 +20,22 @@ import { benchConfig } from '../lib/region.js';
  */
 const [kind, dataDir] = process.argv.slice(2);
 
-function regionApp(): { app: express.Express; close: () => void } {
+function regionApp(): { app: express.Express; close: () => Promise<void> } {
   const config = benchConfig(dataDir, {
     log: { level: 'info' },
     national: { enabled: true, url: 'http://127.0.0.1:9/sync', allowPlainHttp: true },
   });
   const services = createRegionServices(config, { log: createLogger(config.log.level) });
-  return { app: createHttpApp(services, null), close: () => services.ctx.db.close() };
+  // As createRegion does when it starts listening.
+  const checkpointer = startCheckpointer(services.ctx.db, services.ctx.log);
+  return { app: createHttpApp(services, null), close: async () => {
+      await checkpointer.stop();
+      services.ctx.db.close();
+    },
+  };
 }
 
-function baselineApp(): { app: express.Express; close: () => void } {
+function baselineApp(): { app: express.Express; close: () => Promise<void> } {
   const db = new Database(join(dataDir, 'baseline.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -42,7 +49,12 @@ function baselineApp(): { app: express.Express; close: () => void } {
     insert.run(id, b.bsn, b.birthDate, b.municipality, req.get('x-professional-id') ?? null, new Date().toISOString());
     res.status(201).json({ id });
   });
-  return { app, close: () => db.close() };
+  return {
+    app,
+    close: async () => {
+      db.close();
+    },
+  };
 }
 
 const { app, close } = kind === 'region' ? regionApp() : baselineApp();
@@ -55,8 +67,7 @@ process.on('message', (m: { type: string }) => {
   void tell({ type: 'stopped', memory: memoryMiB() } as { type: string }).then(() => {
     server.closeAllConnections();
     server.close(() => {
-      close();
-      process.disconnect();
+      void close().then(() => process.disconnect());
     });
   });
 });

@@ -28,7 +28,7 @@ export interface Child {
 export function startChild(name: string, args: string[] = [], options: { execArgv?: string[] } = {}): Child {
   const file = fileURLToPath(new URL(`../child/${name}.ts`, import.meta.url));
   const proc: ChildProcess = fork(file, args, {
-    execArgv: ['--import', TSX, ...(options.execArgv ?? [])],
+    execArgv: ['--import', TSX, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...(options.execArgv ?? [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });

@@ -65,7 +65,7 @@ export function signalRoutes(signals: SignalService, matches: MatchService, noti
     // Ask the population register first (outside the transaction); when it is down the signal is kept unverified.
     const looked = verification.enabled && isValidBsn(body.bsn) ? await verification.lookup(body.bsn) : null;
     const brp = looked && looked.status !== 'unavailable' ? looked : undefined;
-    const result = signals.register(actor, { ...input, legalGroundConfirmed: body.legalGroundConfirmed === true }, idem, brp);
+    const result = await signals.registerGrouped(actor, { ...input, legalGroundConfirmed: body.legalGroundConfirmed === true }, idem, brp);
     if (result.status === 201 && verification.enabled) await verification.follow(body.bsn);
     res.status(result.status).json(result.signal);
   });

@@ -59,6 +59,9 @@ export interface Registration {
 
 type ProfessionalActor = Extract<Actor, { kind: 'professional' }>;
 
+/** At most this many registrations share one commit (bounds the wait of the first of a group). */
+const GROUP_MAX = 64;
+
 export function signalView(row: SignalRow) {
   return {
     id: row.id,
@@ -166,19 +169,24 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     }
     const id = randomUUID();
     const now = ctx.now().toISOString();
-    q.insert.run(id, youthKey, vault.seal(input.bsn), turns23On(facts.birthDate), input.municipality, actor.professionalId, actor.institutionId, now, removalDate);
+    const row: SignalRow = {
+      id, youth_key: youthKey, turns23_on: turns23On(facts.birthDate), municipality: input.municipality, professional_id: actor.professionalId,
+      institution_id: actor.institutionId, status: 'active', registered_at: now, removal_date: removalDate, removed_at: null, removal_reason: null,
+      archive_until: null, match_id: null, verified_at: person ? now : null,
+    };
+    q.insert.run(id, youthKey, vault.seal(input.bsn), row.turns23_on, row.municipality, row.professional_id, row.institution_id, now, removalDate);
     if (person) q.markVerified.run(now, person.municipality, id);
-    outbox.registered(q.byId.get(id)!, input.bsn);
+    outbox.registered(row, input.bsn);
     for (const archived of q.unnotifiedArchive.all(youthKey, actor.professionalId)) {
       notices.toProfessional(actor.professionalId, 'history', null, {
         professionalIds: [archived.professional_id], archivedSignalId: archived.id, registeredAt: archived.registered_at, removedAt: archived.removed_at,
       });
       q.markHistoryNotified.run(now, archived.id);
     }
-    matches.signalActivated(id, youthKey);
+    row.match_id = matches.signalActivated(id, youthKey);
     if (person) family.setLinks(id, familyLinks(person, institutionAddresses));
     record(actor, 'signal.register', id, 'ok');
-    return { status: 201, signal: signalView(q.byId.get(id)!) };
+    return { status: 201, signal: signalView(row) };
   }
 
   /** Removes a signal for a reason; archives it only where 7.1.4.6 says so. Used by professionals and by the index itself. */
@@ -198,10 +206,59 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     return signalView(q.byId.get(row.id)!);
   });
 
+  const register = (actor: ProfessionalActor, input: RegisterInput, idem?: Idempotency, brp?: BrpFacts): Registration =>
+    audited(actor, 'signal.register', null, () => registerTx(actor, input, idem, brp));
+
+  /**
+   * Group commit. Registrations through the API that arrive in the same turn of the event loop
+   * are written in one transaction, each in a savepoint of its own (registerTx nests), so a
+   * refused one rolls back only itself; the group commits once and only then is any of them
+   * answered. A commit is the largest single cost of a registration, and most of the pages it
+   * writes (the audit and outbox tails, the upper index pages) are shared within a group. If the
+   * commit fails, every registration of the group fails with it: none was answered as stored.
+   */
+  interface Queued {
+    args: Parameters<typeof register>;
+    resolve: (r: Registration) => void;
+    reject: (err: unknown) => void;
+  }
+  let queue: Queued[] = [];
+  const commitGroup = (): void => {
+    const group = queue.slice(0, GROUP_MAX);
+    queue = queue.slice(GROUP_MAX);
+    if (queue.length) setImmediate(commitGroup);
+    const outcomes: ({ ok: Registration } | { err: unknown })[] = [];
+    try {
+      db.transaction(() => {
+        for (const item of group) {
+          try {
+            outcomes.push({ ok: register(...item.args) });
+          } catch (err) {
+            outcomes.push({ err });
+          }
+        }
+      })();
+    } catch (err) {
+      for (const item of group) item.reject(err);
+      return;
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if ('ok' in outcome) item.resolve(outcome.ok);
+      else item.reject(outcome.err);
+    });
+  };
+
   return {
     /** Registers a signal; the same professional on the same youth gets their active signal back (200). */
-    register: (actor: ProfessionalActor, input: RegisterInput, idem?: Idempotency, brp?: BrpFacts) =>
-      audited(actor, 'signal.register', null, () => registerTx(actor, input, idem, brp)),
+    register,
+
+    /** The same, committed together with the other registrations of this turn of the event loop (the API's path). */
+    registerGrouped: (...args: Parameters<typeof register>): Promise<Registration> =>
+      new Promise((resolve, reject) => {
+        if (queue.length === 0) setImmediate(commitGroup);
+        queue.push({ args, resolve, reject });
+      }),
 
     list(actor: ProfessionalActor) {
       const rows = q.ofProfessional.all(actor.professionalId);

@@ -63,7 +63,7 @@ export function createAuditLog(db: Db): AuditLog {
      VALUES (@seq, @at, @actor_kind, @actor_id, @institution_id, @action, @object_type, @object_id, @outcome, @detail, @prev_hash, @hash)`,
   );
   const all = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq');
-  const record = db.transaction((entry: AuditEntry, at: Date) => {
+  const append = (entry: AuditEntry, at: Date): void => {
     const prev = last.get();
     const row = {
       seq: (prev?.seq ?? 0) + 1,
@@ -79,9 +79,12 @@ export function createAuditLog(db: Db): AuditLog {
     };
     const prevHash = prev?.hash ?? GENESIS;
     insert.run({ ...row, prev_hash: prevHash, hash: entryHash(prevHash, row) });
-  });
+  };
+  const appendTx = db.transaction(append);
   return {
-    record: (entry, at) => record(entry, at),
+    // Inside a transaction the entry is part of it (and reading the chain's tail is safe);
+    // no savepoint of its own, which would copy the pages it touches to the sub-journal.
+    record: (entry, at) => (db.inTransaction ? append(entry, at) : appendTx(entry, at)),
     verify() {
       let prevHash = GENESIS;
       let expectedSeq = 1;

@@ -10,6 +10,9 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('secure_delete = ON');
+  // Savepoints and statement journals copy each page they touch to a sub-journal: in memory that
+  // costs a memcpy, in a temp file a write() (benchmark 1: ~100 µs of CPU per registration).
+  db.pragma('temp_store = MEMORY');
   migrate(db, migrations);
   return db;
 }
