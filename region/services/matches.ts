@@ -73,8 +73,12 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
   }
 
   /** A signal became active on a youth: start or join the youth's match. Returns the match id, if any. */
-  function signalActivated(signalId: string, youthKey: string): string | null {
-    const active = q.activeOfYouth.all(youthKey);
+  /**
+   * A signal became active: make or join the youth's match. `activeOfYouth` is the youth's active
+   * signals including this one, when the caller has just read them in this transaction.
+   */
+  function signalActivated(signalId: string, youthKey: string, activeOfYouth?: readonly ActiveRow[]): string | null {
+    const active = activeOfYouth ?? q.activeOfYouth.all(youthKey);
     const refs = active.map((s) => ({ signalId: s.id, professionalId: s.professional_id }));
     if (!isMatch(refs)) return null;
     const newcomer = active.find((s) => s.id === signalId);

@@ -83,7 +83,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
   const cols = 'id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id, verified_at';
   const q = {
     byId: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE id = ?`),
-    ownActive: db.prepare<[string, string], SignalRow>(`SELECT ${cols} FROM signals WHERE youth_key = ? AND +professional_id = ? AND status = 'active'`),
+    activeOfYouth: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE youth_key = ? AND status = 'active'`),
     ofProfessional: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE professional_id = ? ORDER BY registered_at DESC, id`),
     municipality: db.prepare<[string], { code: string }>('SELECT code FROM municipalities WHERE code = ?'),
     insert: db.prepare(
@@ -162,7 +162,9 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
       throw new AppError('UNKNOWN_MUNICIPALITY', `municipality ${input.municipality} is not part of this covenant area`, 422);
     }
     const youthKey = vault.youthKey(input.bsn);
-    const existing = q.ownActive.get(youthKey, actor.professionalId);
+    // One lookup serves both the professional's own active signal and the match check.
+    const activeOfYouth = q.activeOfYouth.all(youthKey);
+    const existing = activeOfYouth.find((s) => s.professional_id === actor.professionalId);
     if (existing) {
       record(actor, 'signal.register', existing.id, 'existing');
       return { status: 200, signal: signalView(existing) };
@@ -183,7 +185,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
       });
       q.markHistoryNotified.run(now, archived.id);
     }
-    row.match_id = matches.signalActivated(id, youthKey);
+    row.match_id = matches.signalActivated(id, youthKey, [...activeOfYouth, row]);
     if (person) family.setLinks(id, familyLinks(person, institutionAddresses));
     record(actor, 'signal.register', id, 'ok');
     return { status: 201, signal: signalView(row) };
