@@ -15,12 +15,15 @@ import { mean, percentile } from '../lib/stats.js';
  * Args: <dataDir> <signals in the data set> <now ms of the data set> <rounds> <per round>
  */
 export type Kind = 'new youth' | 'youth with active signals' | 'youth with archived signals';
+export type Outcome = 'no match' | 'match made or joined' | 'own signal returned';
 export interface MatchCheckResult {
   type: 'result';
   insertUs: number[];
   /** The match check's own lookups (the queries of signals.ts and matches.ts a registration makes on the youth). */
   lookupUs: number[];
   registerUs: Record<Kind, number[]>;
+  /** The same registrations by what the match check found: nothing, a match made or joined, the professional's own active signal (200). */
+  outcomeUs: Record<Outcome, number[]>;
   statuses: Record<string, number>;
   matchesMade: number;
   signalsInDb: number;
@@ -38,13 +41,12 @@ await childMain(() => {
        VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
     );
     const bareInsert = db.transaction((values: unknown[]) => insert.run(...values));
-    // The same SQL as region/services/signals.ts (ownActive, unnotifiedArchive) and matches.ts (activeOfYouth, activeMatch).
+    // The same SQL as region/services/signals.ts (activeOfYouth, unnotifiedArchive) and matches.ts (activeMatch).
     const lookups = [
-      db.prepare("SELECT id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id FROM signals WHERE youth_key = ? AND professional_id = ? AND status = 'active'"),
       db.prepare("SELECT id, professional_id, registered_at, removed_at FROM signals WHERE youth_key = ? AND status = 'archived' AND history_notified_at IS NULL AND professional_id <> ?"),
     ];
     const youthLookups = [
-      db.prepare("SELECT id, professional_id, municipality FROM signals WHERE youth_key = ? AND status = 'active'"),
+      db.prepare("SELECT id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id, verified_at FROM signals WHERE youth_key = ? AND status = 'active'"),
       db.prepare("SELECT id, kind, status, created_at, ended_at FROM matches WHERE youth_key = ? AND status = 'active'"),
     ];
     let draw = 7;
@@ -78,6 +80,7 @@ await childMain(() => {
     const kinds = Object.keys(youthOf) as Kind[];
     const result: MatchCheckResult = {
       type: 'result', insertUs: [], registerUs: { 'new youth': [], 'youth with active signals': [], 'youth with archived signals': [] },
+      outcomeUs: { 'no match': [], 'match made or joined': [], 'own signal returned': [] },
       lookupUs: [], statuses: {}, matchesMade: 0, signalsInDb: db.prepare('SELECT COUNT(*) FROM signals').pluck().get() as number,
     };
     let fresh = 10 * signals;
@@ -108,7 +111,9 @@ await childMain(() => {
         result.lookupUs.push(Number(process.hrtime.bigint() - l) / 1000);
         const t = process.hrtime.bigint();
         const r = s.signals.register(actor, input);
-        result.registerUs[kind].push(Number(process.hrtime.bigint() - t) / 1000);
+        const us = Number(process.hrtime.bigint() - t) / 1000;
+        result.registerUs[kind].push(us);
+        result.outcomeUs[r.status === 200 ? 'own signal returned' : r.signal.matchId ? 'match made or joined' : 'no match'].push(us);
         result.statuses[r.status] = (result.statuses[r.status] ?? 0) + 1;
         if (r.signal.matchId) result.matchesMade++;
       }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Db } from './db.js';
@@ -18,28 +19,33 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
+// Dynamic imports: an eval worker runs as CommonJS or as ESM depending on the process's flags.
 const WORKER = `
-const { workerData, parentPort } = require('node:worker_threads');
-const Database = require(workerData.sqlite);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 1000');
-const timer = setInterval(() => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (err) {
-    parentPort.postMessage({ error: String(err && err.message || err) });
-  }
-}, workerData.intervalMs);
-parentPort.on('message', () => {
-  clearInterval(timer);
-  db.close();
-  parentPort.close();
+(async () => {
+  const { workerData, parentPort } = await import('node:worker_threads');
+  const Database = (await import(workerData.sqlite)).default;
+  const db = new Database(workerData.file);
+  db.pragma('busy_timeout = 1000');
+  const timer = setInterval(() => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      parentPort.postMessage({ error: String((err && err.message) || err) });
+    }
+  }, workerData.intervalMs);
+  parentPort.on('message', () => {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  });
+})().catch((err) => {
+  throw err;
 });
 `;
 
 export function startCheckpointer(db: Db, log: Logger, intervalMs = 100): Checkpointer {
   db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-  const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
+  const sqlite = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
   const worker = new Worker(WORKER, { eval: true, workerData: { file: db.name, sqlite, intervalMs } });
   worker.unref();
   let reported = false;
@@ -53,6 +59,7 @@ export function startCheckpointer(db: Db, log: Logger, intervalMs = 100): Checkp
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      worker.ref(); // else a process with nothing else to do would end before the worker closed its connection
       worker.postMessage('stop');
       await exited;
       db.pragma('wal_autocheckpoint = 1000');

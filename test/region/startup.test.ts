@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BSN, call, setupArea, startTestRegion, TestClock } from '../helpers/region.js';
@@ -57,8 +57,32 @@ describe('starting the regional index', () => {
       expect(matches[0].participants.find((p: { own: boolean }) => !p.own).professional.name).to.equal('Daan Bakker');
       expect(notices[0]).to.include({ kind: 'match', matchId: second.matchId });
       expect(run.output()).not.to.contain('111222333');
+      // SIGTERM closes it cleanly: the background checkpointer stops and the last connection folds the WAL in.
+      const exited = new Promise<number | null>((resolve) => run.child.once('exit', (code) => resolve(code)));
+      run.child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      expect(existsSync(join(dataDir, 'region.db-wal')), 'no write-ahead log left after a clean stop').to.equal(false);
     } finally {
       run.child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('finishes closing when the process has nothing else to do, leaving no write-ahead log', function () {
+    this.timeout(30_000);
+    const dataDir = mkdtempSync(join(tmpdir(), 'vir-close-'));
+    try {
+      const script = `
+        import { createRegion } from './region/create-region.ts';
+        import { loadConfig } from './config/load.ts';
+        const region = createRegion(loadConfig({}, { host: '127.0.0.1', port: 0, dataDir: ${JSON.stringify(dataDir)}, demo: true, log: { level: 'error' } }));
+        await region.start();
+        await region.close();
+        console.log('closed');`;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 25_000 });
+      expect(r.stdout.trim(), r.stderr).to.equal('closed');
+      expect(existsSync(join(dataDir, 'region.db-wal'))).to.equal(false);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
