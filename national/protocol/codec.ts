@@ -91,7 +91,7 @@ const readProfessional = (r: Reader): ProfessionalContact => ({
 
 const EVENT = ['gebeurtenisId', 'soort', 'meldingId', 'tijdstip', 'bsn', 'drieentwintigOp', 'gemeente', 'meldingsbevoegde', 'registratietijdstip', 'verwijderdatum', 'reden'];
 function readSignalEvent(r: Reader): SignalEvent {
-  const pro = r.all('meldingsbevoegde').length ? r.child('meldingsbevoegde', PRO) : undefined;
+  const pro = r.has('meldingsbevoegde') ? r.child('meldingsbevoegde', PRO) : undefined;
   const reason = r.opt('reden');
   return compact({
     eventId: r.one('gebeurtenisId', P.id), kind: reverse(KIND, r.one('soort'), r, 'soort'), signalId: r.one('meldingId', P.id),
@@ -103,7 +103,9 @@ function readSignalEvent(r: Reader): SignalEvent {
 }
 
 function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 const PARTICIPANT = ['sleutel', 'regio', 'meldingId', 'meldingsbevoegde', 'registratietijdstip'];

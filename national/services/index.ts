@@ -38,6 +38,11 @@ interface SignalRow {
   removal_date: string | null;
   status: string;
 }
+/** The columns of a SignalRow (not the sealed BSN: reading it costs a Buffer per row, and no rule here needs it). */
+const SIGNAL_COLUMNS = 'region_id, signal_id, youth_key, turns23_on, professional, registered_at, removal_date, status';
+
+/** Thrown out of the savepoint-free batch transaction when an event fails, to roll the attempt back. */
+class EventFailed extends Error {}
 
 const reject = (e: SignalEvent, code: string, message: string): Ack => ({ eventId: e.eventId, result: 'rejected', code, message });
 
@@ -47,7 +52,7 @@ export function createNationalIndex(ctx: NationalContext) {
   const q = {
     processed: db.prepare<[string], { region_id: string }>('SELECT region_id FROM processed_events WHERE event_id = ?'),
     markProcessed: db.prepare('INSERT INTO processed_events (event_id, region_id, result, processed_at) VALUES (?, ?, ?, ?)'),
-    signal: db.prepare<[string, string], SignalRow>('SELECT * FROM signals WHERE region_id = ? AND signal_id = ?'),
+    signal: db.prepare<[string, string], SignalRow>(`SELECT ${SIGNAL_COLUMNS} FROM signals WHERE region_id = ? AND signal_id = ?`),
     insertSignal: db.prepare(
       `INSERT INTO signals (region_id, signal_id, youth_key, bsn_sealed, turns23_on, municipality, professional, registered_at, removal_date, status)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`,
@@ -58,8 +63,9 @@ export function createNationalIndex(ctx: NationalContext) {
       `UPDATE signals SET status = 'removed', removed_at = ?, removal_reason = ?, youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL,
        archive_until = NULL, removal_date = NULL, professional = NULL WHERE region_id = ? AND signal_id = ?`,
     ),
-    activeOfYouth: db.prepare<[string], SignalRow>("SELECT * FROM signals WHERE youth_key = ? AND status = 'active' ORDER BY registered_at, region_id, signal_id"),
-    activeMatch: db.prepare<[string], { id: string }>("SELECT id FROM matches WHERE youth_key = ? AND status = 'active'"),
+    activeOfYouth: db.prepare<[string], SignalRow>(`SELECT ${SIGNAL_COLUMNS} FROM signals WHERE youth_key = ? AND status = 'active' ORDER BY registered_at, region_id, signal_id`),
+    // kind = 'person' lets SQLite use the unique index on active person matches (a family match's youth_key is never a youth's).
+    activeMatch: db.prepare<[string], { id: string }>("SELECT id FROM matches WHERE youth_key = ? AND status = 'active' AND kind = 'person'"),
     insertMatch: db.prepare("INSERT INTO matches (id, youth_key, status, created_at) VALUES (?, ?, 'active', ?)"),
     endMatch: db.prepare("UPDATE matches SET status = 'ended', ended_at = ?, youth_key = NULL WHERE id = ?"),
     participants: db.prepare<[string], { region_id: string; signal_id: string }>('SELECT region_id, signal_id FROM match_participants WHERE match_id = ? AND left_at IS NULL'),
@@ -175,14 +181,28 @@ export function createNationalIndex(ctx: NationalContext) {
     }
   }
 
-  const applyTx = db.transaction((region: string, e: SignalEvent, links: string[] | null): Ack => {
+  /** One event, idempotent on its id, inside the caller's transaction. */
+  function applyEvent(region: string, e: SignalEvent, links: string[] | null): Ack {
     const seen = q.processed.get(e.eventId);
     if (seen) return seen.region_id === region ? { eventId: e.eventId, result: 'duplicate' } : reject(e, 'ID_IN_GEBRUIK', 'this gebeurtenisId belongs to another region');
     const ack = applyOne(region, e, links);
     q.markProcessed.run(e.eventId, region, ack.result, at());
     return ack;
-  });
+  }
 
+  /** The usual case: the whole batch in one transaction, without a savepoint per event. */
+  const deliverAllTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, string[] | null>): Ack[] =>
+    events.map((e) => {
+      try {
+        return applyEvent(region, e, links.get(e.eventId) ?? null);
+      } catch {
+        throw new EventFailed();
+      }
+    }),
+  );
+
+  /** After a failure: each event in its own savepoint, so a failing event is rolled back alone. */
+  const applyTx = db.transaction(applyEvent);
   const deliverTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, string[] | null>): Ack[] =>
     events.map((e) => {
       try {
@@ -194,6 +214,11 @@ export function createNationalIndex(ctx: NationalContext) {
     }),
   );
 
+  const removeDueTx = db.transaction((due: { region_id: string; signal_id: string; removal_date: string; turns23_on: string }) => {
+    const row = q.signal.get(due.region_id, due.signal_id)!;
+    removeSignal(row, due.removal_date >= due.turns23_on ? 'age-23' : 'expired');
+  });
+
   return {
     /** Applies a batch: each event in its own transaction and with its own acknowledgement, so one bad event never blocks the batch. */
     async deliver(region: string, events: SignalEvent[]): Promise<Ack[]> {
@@ -203,8 +228,17 @@ export function createNationalIndex(ctx: NationalContext) {
         const lookup = ctx.lookupFamily;
         await Promise.all(events.filter((e) => e.kind === 'registered' && e.bsn && isValidBsn(e.bsn) && !q.processed.get(e.eventId)).map(async (e) => links.set(e.eventId, await lookup(e.bsn!))));
       }
-      // One commit per batch; each event in its own savepoint, so a failing event is rolled back alone.
-      const acks = deliverTx(region, events, links);
+      // One commit per batch. Events seldom fail, so the batch first runs without savepoints; when
+      // an event throws, that attempt is rolled back whole and the batch runs again with each event
+      // in its own savepoint, so the failing event is rolled back alone and the others go through.
+      let acks: Ack[];
+      try {
+        acks = deliverAllTx(region, events, links);
+      } catch (err) {
+        if (!(err instanceof EventFailed)) throw err;
+        feed.discardPending();
+        acks = deliverTx(region, events, links);
+      }
       feed.wake();
       return acks;
     },
@@ -227,10 +261,7 @@ export function createNationalIndex(ctx: NationalContext) {
       const day = today();
       let removed = 0;
       for (const due of q.dueActive.all(day)) {
-        db.transaction(() => {
-          const row = q.signal.get(due.region_id, due.signal_id)!;
-          removeSignal(row, due.removal_date >= due.turns23_on ? 'age-23' : 'expired');
-        })();
+        removeDueTx(due);
         removed++;
       }
       const destroyed = q.dueArchive.run(day).changes;
