@@ -10,7 +10,6 @@ import { createConnector, type Connector } from '../connector/create-connector.j
 import { createLogger } from './log.js';
 import { createAuditLog } from './store/audit.js';
 import { openDatabase } from './store/db.js';
-import { startCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { REGION_MIGRATIONS } from './store/migrations.js';
 import type { RegionContext } from './services/context.js';
 import { createCovenantService } from './services/covenant.js';
@@ -100,7 +99,6 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
   const connector = config.national.enabled ? createConnector(services) : null;
   const app = createHttpApp(services, connector);
   let server: Server | null = null;
-  let checkpointer: Checkpointer | null = null;
   return {
     ...services,
     app,
@@ -108,7 +106,6 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
       new Promise((resolve, reject) => {
         server = app.listen(config.port, config.host, (err?: Error) => {
           if (err) return reject(err);
-          checkpointer = startCheckpointer(services.ctx.db, services.ctx.log);
           services.scheduler.start();
           connector?.start();
           services.mailWorker.start();
@@ -127,8 +124,6 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
         s.closeAllConnections();
         await new Promise<void>((resolve) => s.close(() => resolve()));
       }
-      await checkpointer?.stop();
-      checkpointer = null;
       services.ctx.db.close();
     },
   };

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { createRegionServices } from '../../region/create-region.js';
 import { createHttpApp } from '../../region/http/app.js';
 import { createLogger } from '../../region/log.js';
-import { startCheckpointer } from '../../region/store/checkpointer.js';
 import { memoryMiB, tell } from '../lib/child.js';
 import { benchConfig } from '../lib/region.js';
 
@@ -26,10 +25,7 @@ function regionApp(): { app: express.Express; close: () => Promise<void> } {
     national: { enabled: true, url: 'http://127.0.0.1:9/sync', allowPlainHttp: true },
   });
   const services = createRegionServices(config, { log: createLogger(config.log.level) });
-  // As createRegion does when it starts listening.
-  const checkpointer = startCheckpointer(services.ctx.db, services.ctx.log);
   return { app: createHttpApp(services, null), close: async () => {
-      await checkpointer.stop();
       services.ctx.db.close();
     },
   };

@@ -57,7 +57,7 @@ describe('starting the regional index', () => {
       expect(matches[0].participants.find((p: { own: boolean }) => !p.own).professional.name).to.equal('Daan Bakker');
       expect(notices[0]).to.include({ kind: 'match', matchId: second.matchId });
       expect(run.output()).not.to.contain('111222333');
-      // SIGTERM closes it cleanly: the background checkpointer stops and the last connection folds the WAL in.
+      // SIGTERM closes it cleanly: the last connection folds the WAL into the database file.
       const exited = new Promise<number | null>((resolve) => run.child.once('exit', (code) => resolve(code)));
       run.child.kill('SIGTERM');
       expect(await exited).to.equal(0);
