@@ -11,7 +11,7 @@ import type { Benchmark, BenchEnv, BenchResult } from './lib/types.js';
  * `npm test`. How to read the table: docs/performance.md.
  *
  * Environment: BENCH_SIGNALS (signals per large data set, default 1,000,000), BENCH_KEEP=1 (keep
- * the run's temp folder).
+ * the run's temp folder), BENCH_CPU_PROF=<dir> (a CPU profile of each child process there).
  */
 const SUITE = fileURLToPath(new URL('./suite/', import.meta.url));
 /** The issue's benchmarks; those without a file yet are listed as such. */
