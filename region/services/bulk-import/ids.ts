@@ -18,17 +18,28 @@ export interface IdSequence {
 }
 
 const COUNTER_BITS = 26;
+const COUNTER = 2 ** COUNTER_BITS;
+/** Two hex digits per byte value, and one per nibble: at() runs once or twice per imported row. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_NIBBLE = Array.from({ length: 16 }, (_, i) => i.toString(16));
 
 export function uuid7Sequence(startMs: number): IdSequence {
   const tail = randomBytes(6).toString('hex');
-  const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
   let count = 0;
+  let prefixMs = -1;
+  let prefix = '';
   const at = (n: number): string => {
-    const ms = startMs + Math.floor(n / 2 ** COUNTER_BITS);
-    const c = n % 2 ** COUNTER_BITS;
-    const time = hex(ms, 12);
+    const ms = startMs + Math.floor(n / COUNTER);
+    if (ms !== prefixMs) {
+      const time = ms.toString(16).padStart(12, '0');
+      prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+      prefixMs = ms;
+    }
+    const c = n % COUNTER;
     // 12 counter bits in rand_a, 14 after the variant bits (10).
-    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(Math.floor(c / 2 ** 14), 3)}-${hex(0x8000 | c % 2 ** 14, 4)}-${tail}`;
+    const high = c >>> 14;
+    const low = 0x8000 | (c & 0x3fff);
+    return `${prefix}${HEX_NIBBLE[high >>> 8]}${HEX_BYTE[high & 0xff]}-${HEX_BYTE[low >>> 8]}${HEX_BYTE[low & 0xff]}-${tail}`;
   };
   return {
     next: () => at(count++),

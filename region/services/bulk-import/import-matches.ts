@@ -2,122 +2,161 @@ import type { Db } from '../../store/db.js';
 import type { CoordinationService } from '../coordination.js';
 import type { MatchService } from '../matches.js';
 import type { IdSequence } from './ids.js';
-import type { YouthGroups } from './youth-groups.js';
+import { ImportedYouths, NO_MATCH } from './imported-youths.js';
 
 /**
- * The matches of an import, made after its rows are written (7.1.2.3): every youth with active
+ * The matches of an import, made as its rows are written (7.1.2.3): every youth with active
  * signals of two or more professionals gets its match, as registration would have made it
- * signal by signal, and a repeated signal of the same professional on the same youth is
- * dropped (registration returns the existing signal then).
+ * signal by signal, and a repeated signal of the same professional on the same youth is not
+ * written (registration returns the existing signal then; the earlier line is kept).
  *
  * A youth whose active signals all come from the import gets its match here, silently: those
  * signals and their match existed in the system they came from, whose professionals were told
- * there; one notice per match would be a storm of e-mails. A youth where an imported signal
- * meets a signal that was already in this region goes through the match service, signal by
- * signal, like a registration: those professionals did not know, and get their notices.
+ * there; one notice per match would be a storm of e-mails. The match is made when the youth's
+ * second professional's signal is written, which then carries its match id, as does every later
+ * signal of the youth; only the youth's first signal gets it afterwards, in one pass in rowid
+ * order (finish()). A youth where an imported signal meets a signal that was already in this
+ * region goes through the match service after the rows are written, signal by signal, like a
+ * registration: those professionals did not know, and get their notices.
  *
- * Row r of the import is the signal with rowid since + 1 + r and id ids.at(r). Runs inside the
- * import's transaction.
+ * Row r of the import is the signal with rowid since + 1 + r and id ids.at(r); match m has id
+ * matchIds.at(m). Runs inside the import's transaction.
  */
+export interface ImportMatchingInput {
+  /** The largest rowid before the import. */
+  since: number;
+  ids: IdSequence;
+  matchIds: IdSequence;
+  professionalIds: string[];
+  now: string;
+  /** About how many rows the import will write (room to start with). */
+  expectedRows: number;
+}
+
 export interface ImportMatching {
-  /** Rows dropped as repeats, in row order. */
-  duplicateRows: number[];
   /** Matches made among imported signals only (no notices). */
   created: number;
   /** Imported signals that made or joined a match through the match service (with notices). */
   throughService: number;
 }
 
-export interface ImportMatchingInput {
-  groups: YouthGroups;
-  /** The largest rowid before the import. */
-  since: number;
-  ids: IdSequence;
-  professionalIds: string[];
-  now: string;
+/** place(): the signal repeats an active signal of the same professional on the youth, and is not written. */
+export const REPEAT = Symbol('repeat');
+
+export interface ImportMatcher {
+  /**
+   * Row `row` is about to be written: an active signal of `professional` (an index into
+   * professionalIds) on the youth whose key is `youthKey`, and whose 32 key bytes are the eight
+   * words at `keyWords[keyAt]`. Returns the match id the row is written with (null: none yet), or
+   * REPEAT.
+   */
+  place(row: number, youthKey: string, keyWords: Int32Array, keyAt: number, professional: number): string | null | typeof REPEAT;
+  /** After the last row: the first signals of the new matches get their match id; the rule and the match service run. */
+  finish(): ImportMatching;
 }
 
+/** The match of a youth with active signals in the region from before the import. */
+const MEETS_EARLIER = -2;
+/** Matches one import can make: (row, match) pairs are sorted packed in one double. */
+const MAX_MATCHES = 2 ** 26;
+
 export function createImportMatcher(db: Db, matches: MatchService, coordination: CoordinationService, hasDecisionRule: () => boolean) {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS bulk_match_of (signal_rowid INTEGER PRIMARY KEY, match_id TEXT NOT NULL)');
   const q = {
     activeBefore: db.prepare<[number], number>("SELECT EXISTS (SELECT 1 FROM signals WHERE status = 'active' AND rowid <= ?)").pluck(),
     earlier: db.prepare<[string, number], string>("SELECT professional_id FROM signals WHERE youth_key = ? AND status = 'active' AND rowid <= ?").pluck(),
-    drop: db.prepare('DELETE FROM signals WHERE rowid = ?'),
     insertMatch: db.prepare("INSERT INTO matches (id, youth_key, kind, status, created_at) VALUES (?, ?, 'person', 'active', ?)"),
     insertParticipant: db.prepare('INSERT INTO match_participants (match_id, signal_id, professional_id, joined_at) VALUES (?, ?, ?, ?)'),
-    clearMatchOf: db.prepare('DELETE FROM temp.bulk_match_of'),
-    matchOf: db.prepare('INSERT INTO temp.bulk_match_of (signal_rowid, match_id) VALUES (?, ?)'),
-    setMatches: db.prepare('UPDATE signals SET match_id = t.match_id FROM temp.bulk_match_of t WHERE signals.rowid = t.signal_rowid'),
+    setMatch: db.prepare('UPDATE signals SET match_id = ? WHERE rowid = ?'),
     inActiveMatch: db.prepare<[string, string], number>(
       `SELECT 1 FROM matches m JOIN match_participants p ON p.match_id = m.id
        WHERE m.youth_key = ? AND m.status = 'active' AND p.signal_id = ? AND p.left_at IS NULL`,
     ).pluck(),
   };
 
-  return function matchImport({ groups, since, ids, professionalIds, now }: ImportMatchingInput): ImportMatching {
-    // Only when the region already held active signals can a single imported signal meet one.
+  return function begin({ since, ids, matchIds, professionalIds, now, expectedRows }: ImportMatchingInput): ImportMatcher {
+    // Only when the region already held active signals can an imported signal meet one.
     const withEarlier = q.activeBefore.get(since) === 1;
-    const duplicateRows: number[] = [];
-    const meetings: number[] = [];
-    const matchedRows: number[] = [];
-    const matchOfRow: string[] = [];
-    const newMatches: string[] = [];
+    const youths = new ImportedYouths(expectedRows);
+    /** The professionals of the earlier active signals of a youth that meets them. */
+    const earlierOf = new Map<number, Set<string>>();
+    const meetings: { row: number; youthKey: string }[] = [];
+    let created = 0;
+    /** Per new match: the row of its youth's first signal (written before the match was made) and the match, packed. */
+    let pending: number[] = [];
 
-    // First the repeats, dropped before any participant is written: deleting a signal checks
-    // match_participants, which has no index on signal_id, so each delete reads all of it.
-    const earlierOf = new Map<number, string[]>();
-    for (const group of groups.groups(withEarlier ? 1 : 2)) {
-      const earlier = withEarlier ? q.earlier.all(groups.youthKey(group.rows[0]), since) : [];
-      if (earlier.length > 0) earlierOf.set(group.rows[0], earlier);
-      const seen = new Set(earlier);
-      group.rows.forEach((row, i) => {
-        const professionalId = professionalIds[group.professionals[i]];
-        if (seen.has(professionalId)) duplicateRows.push(row);
-        else {
-          seen.add(professionalId);
-          if (earlier.length > 0) meetings.push(row);
-        }
-      });
-    }
-    duplicateRows.sort((a, b) => a - b);
-    for (const row of duplicateRows) q.drop.run(since + 1 + row);
-
-    const dropped = new Set(duplicateRows);
-    for (const group of groups.groups(2)) {
-      if (earlierOf.has(group.rows[0])) continue;
-      const kept = new Map<string, number>();
-      group.rows.forEach((row, i) => {
-        const professionalId = professionalIds[group.professionals[i]];
-        if (!dropped.has(row)) kept.set(professionalId, row);
-      });
-      if (kept.size < 2) continue;
-      // Match ids count up as the matches are made, so matches and participants are appended to their keys.
-      const matchId = ids.next();
-      q.insertMatch.run(matchId, groups.youthKey(group.rows[0]), now);
-      for (const [professionalId, row] of kept) {
-        q.insertParticipant.run(matchId, ids.at(row), professionalId, now);
-        matchedRows.push(row);
-        matchOfRow.push(matchId);
+    /** The first signals of the new matches get their match id, in rowid order: the table is walked front to back once. */
+    function joinFirstSignals(): void {
+      const order = Float64Array.from(pending).sort();
+      pending = [];
+      for (const key of order) {
+        const match = key % MAX_MATCHES;
+        q.setMatch.run(matchIds.at(match), since + 1 + (key - match) / MAX_MATCHES);
       }
-      newMatches.push(matchId);
     }
-    // In rowid order: the table is walked front to back once.
-    const order = matchedRows.map((_, i) => i).sort((a, b) => matchedRows[a] - matchedRows[b]);
-    q.clearMatchOf.run();
-    for (const i of order) q.matchOf.run(since + 1 + matchedRows[i], matchOfRow[i]);
-    q.setMatches.run();
-    q.clearMatchOf.run();
-    if (hasDecisionRule()) for (const id of newMatches) coordination.participantsChanged(id);
 
-    let throughService = 0;
-    meetings.sort((a, b) => a - b);
-    for (const row of meetings) {
-      const signalId = ids.at(row);
-      const youthKey = groups.youthKey(row);
-      // The first imported signal on a youth makes the match with every active signal of it; the next are in it already.
-      if (q.inActiveMatch.get(youthKey, signalId)) continue;
-      if (matches.signalActivated(signalId, youthKey)) throughService++;
+    /** A youth met for the first time; with active signals in the region before the import, it goes to the match service. */
+    function firstSight(row: number, youthKey: string, keyWords: Int32Array, keyAt: number, professional: number): null | typeof REPEAT {
+      const earlier = withEarlier ? q.earlier.all(youthKey, since) : [];
+      if (earlier.length === 0) {
+        youths.addYouth(keyWords, keyAt, row, professional);
+        return null;
+      }
+      const youth = youths.addYouth(keyWords, keyAt, -1, professional);
+      youths.setMatch(youth, MEETS_EARLIER);
+      earlierOf.set(youth, new Set(earlier));
+      return meeting(youth, row, youthKey, professional);
     }
-    return { duplicateRows, created: newMatches.length, throughService };
+
+    /** A signal on a youth with active signals from before the import: the match service makes or joins its match after the load. */
+    function meeting(youth: number, row: number, youthKey: string, professional: number): null | typeof REPEAT {
+      const professionals = earlierOf.get(youth)!;
+      if (professionals.has(professionalIds[professional])) return REPEAT;
+      professionals.add(professionalIds[professional]);
+      meetings.push({ row, youthKey });
+      return null;
+    }
+
+    return {
+      place(row, youthKey, keyWords, keyAt, professional) {
+        const youth = youths.find(keyWords, keyAt);
+        if (youth === -1) return firstSight(row, youthKey, keyWords, keyAt, professional);
+        const match = youths.match(youth);
+        if (match === MEETS_EARLIER) return meeting(youth, row, youthKey, professional);
+        if (youths.hasProfessional(youth, professional)) return REPEAT;
+        const professionalId = professionalIds[professional];
+        if (match !== NO_MATCH) {
+          youths.addRow(youth, row, professional);
+          const matchId = matchIds.at(match);
+          q.insertParticipant.run(matchId, ids.at(row), professionalId, now);
+          return matchId;
+        }
+        // The youth's second professional: the match is made now, with the first signal in it.
+        const first = youths.firstRow(youth);
+        youths.addRow(youth, row, professional);
+        const number = created++;
+        if (number === MAX_MATCHES) throw new Error(`bulk import: more than ${MAX_MATCHES} matches`);
+        const matchId = matchIds.at(number);
+        pending.push(first * MAX_MATCHES + number);
+        youths.setMatch(youth, number);
+        q.insertMatch.run(matchId, youthKey, now);
+        q.insertParticipant.run(matchId, ids.at(first), professionalIds[youths.professional(first)], now);
+        q.insertParticipant.run(matchId, ids.at(row), professionalId, now);
+        return matchId;
+      },
+
+      finish() {
+        joinFirstSignals();
+        if (hasDecisionRule()) for (let m = 0; m < created; m++) coordination.participantsChanged(matchIds.at(m));
+
+        let throughService = 0;
+        for (const { row, youthKey } of meetings) {
+          const signalId = ids.at(row);
+          // The first imported signal on a youth makes the match with every active signal of it; the next are in it already.
+          if (q.inActiveMatch.get(youthKey, signalId)) continue;
+          if (matches.signalActivated(signalId, youthKey)) throughService++;
+        }
+        return { created, throughService };
+      },
+    };
   };
 }

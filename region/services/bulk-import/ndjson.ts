@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { AppError } from '../../errors.js';
 
 /**
@@ -30,6 +30,8 @@ function countLines(bytes: Buffer): number {
 
 export class NdjsonChunks {
   private readonly fd: number;
+  /** The file's size in bytes when it was opened. */
+  readonly size: number;
   private readonly hash = createHash('sha256');
   private carry: Buffer = Buffer.alloc(0);
   private nextLine = 1;
@@ -38,6 +40,7 @@ export class NdjsonChunks {
 
   constructor(file: string, private readonly chunkBytes = CHUNK_BYTES) {
     this.fd = openSync(file, 'r');
+    this.size = fstatSync(this.fd).size;
   }
 
   /** The next chunk of whole lines, or null at the end of the file. */
@@ -93,6 +96,31 @@ export class NdjsonChunks {
   }
 }
 
+/**
+ * Each line of a chunk: its number and where its bytes lie, `[start, stop)` in chunk.bytes, without
+ * the line break and a \r before it.
+ */
+export function eachLine(chunk: LineChunk, visit: (line: number, start: number, stop: number) => void): void {
+  const { bytes } = chunk;
+  let start = 0;
+  let line = chunk.firstLine;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) end = bytes.length;
+    let stop = end;
+    if (stop > start && bytes[stop - 1] === 0x0d) stop--;
+    visit(line, start, stop);
+    line++;
+    start = end + 1;
+  }
+}
+
+/** A line's text (from eachLine), without a byte-order mark at the start of the file. */
+export function lineText(chunk: LineChunk, line: number, start: number, stop: number): string {
+  const text = chunk.bytes.toString('utf8', start, stop);
+  return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** The lines of a chunk as text, without their line break (and without a trailing \r or a BOM). */
 export function* linesOf(chunk: LineChunk): Generator<{ line: number; text: string }> {
   const { bytes } = chunk;
@@ -103,9 +131,7 @@ export function* linesOf(chunk: LineChunk): Generator<{ line: number; text: stri
     if (end === -1) end = bytes.length;
     let stop = end;
     if (stop > start && bytes[stop - 1] === 0x0d) stop--;
-    let text = bytes.toString('utf8', start, stop);
-    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    yield { line, text };
+    yield { line, text: lineText(chunk, line, start, stop) };
     line++;
     start = end + 1;
   }

@@ -4,7 +4,8 @@ import type { CalendarDate } from '../../domain/calendar.js';
 import { checkMigratedSignal } from '../../domain/migrated-signal.js';
 import { AppError } from '../../errors.js';
 import { parseInput } from '../../http/errors.js';
-import { linesOf, MAX_LINE_BYTES, type LineChunk } from './ndjson.js';
+import { flatJsonReader } from './flat-json.js';
+import { eachLine, lineText, MAX_LINE_BYTES, type LineChunk } from './ndjson.js';
 
 /**
  * Turns a chunk of NDJSON lines into rows ready to insert: parse, validate with the rules of
@@ -47,6 +48,8 @@ export interface PreparedChunk {
   lineCount: number;
   line: number[];
   youthKey: string[];
+  /** The youth keys' 32 bytes, row after row (room for every line of the chunk). */
+  youthKeyBytes: Uint8Array;
   sealed: Uint8Array;
   stride: number;
   turns23: string[];
@@ -78,6 +81,9 @@ export function zoneDays(timeZone: string): (ms: number) => CalendarDate {
   };
 }
 
+/** A youth key is an HMAC-SHA-256: 32 bytes (43 characters of base64url). */
+export const YOUTH_KEY_BYTES = 32;
+
 export interface Preparer {
   prepare(chunk: LineChunk): PreparedChunk;
 }
@@ -86,27 +92,38 @@ export function createPreparer(refs: ImportReferences, vault: BsnVault, today: C
   const municipalities = new Set(refs.municipalities);
   const professionals = new Map(refs.professionals.map((p, i) => [p.id, { ...p, index: i }]));
   const dayOf = zoneDays(timeZone);
+  const flatJson = flatJsonReader(Object.keys(signalLine.shape));
+
+  /** The line's JSON value: read from its bytes where that is plain (flat-json.ts), else by JSON.parse; undefined for a blank line. */
+  function jsonOf(chunk: LineChunk, line: number, start: number, stop: number): unknown {
+    const flat = stop - start <= MAX_LINE_BYTES ? flatJson.parse(chunk.bytes, start, stop) : null;
+    if (flat) return flat;
+    const text = lineText(chunk, line, start, stop);
+    if (text.trim() === '') return undefined;
+    if (Buffer.byteLength(text) > MAX_LINE_BYTES) {
+      throw new AppError('LINE_TOO_LONG', `the line is longer than ${MAX_LINE_BYTES / 1024} KiB: a signal is one short JSON object`);
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new AppError('NOT_JSON', 'the line is not a JSON object');
+    }
+  }
 
   return {
     prepare(chunk) {
       const out: PreparedChunk = {
-        firstLine: chunk.firstLine, lineCount: chunk.lineCount, line: [], youthKey: [], sealed: new Uint8Array(0), stride: 0,
+        firstLine: chunk.firstLine, lineCount: chunk.lineCount, line: [], youthKey: [], youthKeyBytes: new Uint8Array(new ArrayBuffer(YOUTH_KEY_BYTES * chunk.lineCount)),
+        sealed: new Uint8Array(0), stride: 0,
         turns23: [], municipality: [], professional: [], registeredAt: [], removalDate: [], removedAt: [], removalReason: [],
         archiveUntil: [], problems: [], skipped: [],
       };
       const sealed: Buffer[] = [];
-      for (const { line, text } of linesOf(chunk)) {
-        if (text.trim() === '') continue;
+      const keyBytes = Buffer.from(out.youthKeyBytes.buffer);
+      eachLine(chunk, (line, start, stop) => {
         try {
-          if (Buffer.byteLength(text) > MAX_LINE_BYTES) {
-            throw new AppError('LINE_TOO_LONG', `the line is longer than ${MAX_LINE_BYTES / 1024} KiB: a signal is one short JSON object`);
-          }
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            throw new AppError('NOT_JSON', 'the line is not a JSON object');
-          }
+          const json = jsonOf(chunk, line, start, stop);
+          if (json === undefined) return;
           const s = parseInput(signalLine, json, 'line');
           const registeredMs = Date.parse(s.registeredAt);
           const removedMs = s.removedAt === undefined ? undefined : Date.parse(s.removedAt);
@@ -126,13 +143,15 @@ export function createPreparer(refs: ImportReferences, vault: BsnVault, today: C
           }
           if (outcome.kind === 'skip') {
             out.skipped.push({ line, reason: outcome.reason });
-            continue;
+            return;
           }
           if (outcome.kind === 'active' && !pro.authorised) {
             throw new AppError('PROFESSIONAL_NOT_AUTHORISED', `professional ${s.professionalId} is not authorised to signal: authorise them, or hand their active signals to a colleague in the file`);
           }
+          const youthKey = vault.youthKey(s.bsn);
+          if (keyBytes.write(youthKey, out.line.length * YOUTH_KEY_BYTES, 'base64url') !== YOUTH_KEY_BYTES) throw new Error('bulk import: a youth key is not 32 bytes');
           out.line.push(line);
-          out.youthKey.push(vault.youthKey(s.bsn));
+          out.youthKey.push(youthKey);
           sealed.push(vault.seal(s.bsn));
           out.turns23.push(outcome.turns23);
           out.municipality.push(s.municipality);
@@ -146,7 +165,7 @@ export function createPreparer(refs: ImportReferences, vault: BsnVault, today: C
           if (!(err instanceof AppError)) throw err;
           out.problems.push({ line, code: err.code, message: err.message });
         }
-      }
+      });
       packSealed(out, sealed);
       return out;
     },

@@ -26,7 +26,7 @@ parentPort!.on('message', (message: { firstLine: number; lineCount: number; byte
   try {
     const chunk: LineChunk = { firstLine: message.firstLine, lineCount: message.lineCount, bytes: Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength) };
     const prepared = preparer.prepare(chunk);
-    answer({ chunk: prepared }, [prepared.sealed.buffer as ArrayBuffer]);
+    answer({ chunk: prepared }, [prepared.sealed.buffer as ArrayBuffer, prepared.youthKeyBytes.buffer as ArrayBuffer]);
   } catch (err) {
     answer({ failure: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }

@@ -10,23 +10,27 @@ import type { LineChunk } from './ndjson.js';
 import { createPreparer, type ImportReferences, type PreparedChunk } from './prepare.js';
 
 /**
- * Where chunks are prepared: in the importing thread, or in worker threads while the importing
- * thread writes the previous chunks to SQLite (parsing and sealing cost about as much as the
- * insert, so on two cores this nearly doubles the rate). The importing thread stays
- * synchronous: it waits for a worker's answer with Atomics.wait and takes it with
- * receiveMessageOnPort, so the whole import runs inside one better-sqlite3 transaction
- * (which takes only synchronous functions) and is all or nothing.
+ * Where chunks are prepared: in worker threads while the importing thread writes the previous
+ * chunks to SQLite, and in the importing thread itself whenever the next chunk is not ready yet
+ * (preparing costs more than writing, so on two cores the importing thread would otherwise
+ * wait half the time); or all in the importing thread. The importing thread stays synchronous:
+ * it waits for a worker's answer with Atomics.wait and takes it with receiveMessageOnPort, so
+ * the whole import runs inside one better-sqlite3 transaction (which takes only synchronous
+ * functions) and is all or nothing. Chunks come out in the order of the file, whoever prepared
+ * them.
  */
 export interface ChunkPipeline {
-  /** Hands a chunk over; chunks come back from take() in the order they were submitted. */
-  submit(chunk: LineChunk): void;
-  /** Chunks submitted and not yet taken. */
-  readonly pending: number;
-  take(): PreparedChunk;
+  /** The next chunk of the file, prepared; null after the last. */
+  next(): PreparedChunk | null;
   close(): void;
   /** Worker threads in use (0: inline). */
   readonly workers: number;
+  /** Chunks the importing thread prepared itself. */
+  readonly preparedInline: number;
 }
+
+/** Where the pipeline reads its chunks: the next chunk of the file, or null at its end. */
+export type ChunkSource = () => LineChunk | null;
 
 export interface PrepareSetup {
   refs: ImportReferences;
@@ -34,17 +38,21 @@ export interface PrepareSetup {
   timeZone: string;
 }
 
-export function inlinePipeline(setup: PrepareSetup, vault: BsnVault): ChunkPipeline {
+export function inlinePipeline(setup: PrepareSetup, vault: BsnVault, source: ChunkSource): ChunkPipeline {
   const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone);
-  const queue: LineChunk[] = [];
+  let prepared = 0;
   return {
-    submit: (chunk) => void queue.push(chunk),
-    get pending() {
-      return queue.length;
+    next() {
+      const chunk = source();
+      if (!chunk) return null;
+      prepared++;
+      return preparer.prepare(chunk);
     },
-    take: () => preparer.prepare(queue.shift()!),
     close: () => {},
     workers: 0,
+    get preparedInline() {
+      return prepared;
+    },
   };
 }
 
@@ -62,46 +70,100 @@ export type WorkerAnswer = { chunk: PreparedChunk } | { probe: { youthKey: strin
 const SILENCE_MS = 120_000;
 /** The probe every worker seals first, to prove it uses the same keys as the region's vault. */
 export const PROBE_BSN = '111222333';
+/** Chunks handed to each worker ahead of the one the importing thread waits for. */
+const AHEAD_PER_WORKER = 2;
+/** Chunks the importing thread may hold prepared by itself while it waits for a worker's. */
+const MAX_PREPARED_INLINE = 2;
 
-export function workerPipeline(setup: PrepareSetup, keys: BsnKeys, vault: BsnVault, count: number): ChunkPipeline {
+export function workerPipeline(setup: PrepareSetup, keys: BsnKeys, vault: BsnVault, count: number, source: ChunkSource): ChunkPipeline {
   const signal = new SharedArrayBuffer(4 * count);
   const counters = new Int32Array(signal);
   const seen = new Array<number>(count).fill(0);
   const workers: { worker: Worker; results: MessagePort }[] = [];
+  const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone);
+  /** In the order of the file: a chunk a worker prepares (its slot), or one this thread prepared. */
+  const queue: ({ slot: number } | { ready: PreparedChunk })[] = [];
   let submitted = 0;
-  let taken = 0;
+  let inFlight = 0;
+  let readyInline = 0;
+  let preparedInline = 0;
+  let ended = false;
+
+  function answerOf(message: { message: unknown }, slot: number): WorkerAnswer {
+    seen[slot]++;
+    const answer = message.message as WorkerAnswer;
+    if ('failure' in answer) throw new Error(`bulk import worker failed: ${answer.failure}`);
+    return answer;
+  }
 
   function receive(slot: number): WorkerAnswer {
     const { results } = workers[slot];
     const since = Date.now();
     for (;;) {
       const message = receiveMessageOnPort(results);
-      if (message) {
-        seen[slot]++;
-        const answer = message.message as WorkerAnswer;
-        if ('failure' in answer) throw new Error(`bulk import worker failed: ${answer.failure}`);
-        return answer;
-      }
+      if (message) return answerOf(message, slot);
       if (Date.now() - since > SILENCE_MS) throw new Error(`bulk import worker ${slot} gave no answer for ${SILENCE_MS / 1000} s`);
       Atomics.wait(counters, slot, seen[slot], 1_000);
     }
   }
 
-  const pipeline: ChunkPipeline = {
-    workers: count,
-    submit(chunk) {
+  function read(): LineChunk | null {
+    if (ended) return null;
+    const chunk = source();
+    if (!chunk) ended = true;
+    return chunk;
+  }
+
+  function fill(): void {
+    while (inFlight < count * AHEAD_PER_WORKER) {
+      const chunk = read();
+      if (!chunk) return;
       const slot = submitted++ % count;
       // The chunk's bytes are copied into a buffer of their own, so that they can be transferred.
       const bytes = new Uint8Array(chunk.bytes);
       workers[slot].worker.postMessage({ firstLine: chunk.firstLine, lineCount: chunk.lineCount, bytes }, [bytes.buffer]);
+      queue.push({ slot });
+      inFlight++;
+    }
+  }
+
+  function chunkOf(answer: WorkerAnswer): PreparedChunk {
+    if (!('chunk' in answer)) throw new Error('bulk import worker answered out of turn');
+    inFlight--;
+    return answer.chunk;
+  }
+
+  const pipeline: ChunkPipeline = {
+    workers: count,
+    get preparedInline() {
+      return preparedInline;
     },
-    get pending() {
-      return submitted - taken;
-    },
-    take() {
-      const answer = receive(taken++ % count);
-      if (!('chunk' in answer)) throw new Error('bulk import worker answered out of turn');
-      return answer.chunk;
+    next() {
+      fill();
+      for (;;) {
+        const head = queue[0];
+        if (!head) return null;
+        if ('ready' in head) {
+          queue.shift();
+          readyInline--;
+          return head.ready;
+        }
+        const message = receiveMessageOnPort(workers[head.slot].results);
+        if (message) {
+          queue.shift();
+          return chunkOf(answerOf(message, head.slot));
+        }
+        // The worker is not done: rather than wait, prepare the next chunk of the file here.
+        const chunk = readyInline < MAX_PREPARED_INLINE ? read() : null;
+        if (chunk) {
+          queue.push({ ready: preparer.prepare(chunk) });
+          readyInline++;
+          preparedInline++;
+          continue;
+        }
+        queue.shift();
+        return chunkOf(receive(head.slot));
+      }
     },
     close() {
       for (const { worker, results } of workers) {

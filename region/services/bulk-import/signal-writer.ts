@@ -1,0 +1,151 @@
+import type { Db } from '../../store/db.js';
+import type { IdSequence } from './ids.js';
+import { REPEAT, type ImportMatcher } from './import-matches.js';
+import { KEY_WORDS } from './imported-youths.js';
+import type { ImportReferences, LineProblem, PreparedChunk, SkippedLine } from './prepare.js';
+
+/**
+ * Writes an import's prepared chunks as signal rows, in the order of the file, inside the
+ * import's transaction: each active signal with its match id as the matcher places it, an
+ * audit entry per batch of rows, and the tally of the report. Once a chunk has a bad line,
+ * nothing more is written (the import will be refused); the bad lines and the skipped ones are
+ * still counted to the end of the file.
+ *
+ * Row r (from 0, in the order of the file) has rowid since + 1 + r and id ids.at(r). A repeated
+ * signal of the same professional on the same youth is not written, but keeps its row: its id
+ * and rowid stay unused and it counts in its audit batch, as when repeats were written and
+ * dropped after the load, so the batches, their lines and the id range are what they were.
+ */
+export const AUDIT_BATCH = 10_000;
+/** The problems and skipped lines a report lists one by one; the rest are counted. */
+export const LISTED_LINES = 100;
+
+export interface SkippedListing {
+  line: number;
+  reason: SkippedLine['reason'] | 'duplicate';
+}
+
+export interface ImportBatch {
+  lines: [number, number];
+  signals: number;
+  firstSignalId: string;
+  lastSignalId: string;
+}
+
+export interface SignalWriterInput {
+  /** The largest rowid before the import: row r is written with rowid since + 1 + r. */
+  since: number;
+  refs: ImportReferences;
+  ids: IdSequence;
+  matcher: ImportMatcher;
+  /** Written as informing_reminded_at of active signals made before `reminderCutoff`. */
+  now: string;
+  reminderCutoff: string;
+  audit: (batch: ImportBatch) => void;
+}
+
+export function createSignalWriter(db: Db) {
+  const columns = 'rowid, id, youth_key, bsn_sealed, turns23_on, municipality, professional_id, institution_id, registered_at';
+  const q = {
+    active: db.prepare(
+      `INSERT INTO signals (${columns}, status, removal_date, informing_reminded_at, match_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+    ),
+    archived: db.prepare(
+      `INSERT INTO signals (${columns}, status, removed_at, removal_reason, archive_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'archived', ?, ?, ?)`,
+    ),
+  };
+
+  return function begin({ since, refs, ids, matcher, now, reminderCutoff, audit }: SignalWriterInput) {
+    const problems: LineProblem[] = [];
+    const skipped: SkippedListing[] = [];
+    const duplicates: SkippedListing[] = [];
+    const counts = { active: 0, archived: 0, removalDatePassed: 0, archiveEnded: 0, duplicates: 0, problems: 0 };
+    let rows = 0;
+    let firstId: string | null = null;
+    let lastId: string | null = null;
+    let batch = { from: 0, to: 0, signals: 0, firstId: '', lastId: '' };
+
+    const flushBatch = (): void => {
+      if (batch.signals === 0) return;
+      audit({ lines: [batch.from, batch.to], signals: batch.signals, firstSignalId: batch.firstId, lastSignalId: batch.lastId });
+      batch = { from: 0, to: 0, signals: 0, firstId: '', lastId: '' };
+    };
+
+    /** Row `rows` is done: written, or a repeat that is not. */
+    function counted(line: number): void {
+      const id = ids.at(rows++);
+      firstId ??= id;
+      lastId = id;
+      if (batch.signals === 0) {
+        batch.from = line;
+        batch.firstId = id;
+      }
+      batch.to = line;
+      batch.lastId = id;
+      if (++batch.signals === AUDIT_BATCH) flushBatch();
+    }
+
+    function writeRows(c: PreparedChunk): void {
+      const sealed = Buffer.from(c.sealed.buffer, c.sealed.byteOffset, c.sealed.byteLength);
+      const keyWords = new Int32Array(c.youthKeyBytes.buffer, c.youthKeyBytes.byteOffset, c.youthKeyBytes.byteLength / 4);
+      for (let i = 0; i < c.line.length; i++) {
+        const pro = refs.professionals[c.professional[i]];
+        const bsnSealed = sealed.subarray(i * c.stride, (i + 1) * c.stride);
+        const rowid = since + 1 + rows;
+        if (c.archiveUntil[i] !== null) {
+          q.archived.run(
+            rowid, ids.at(rows), c.youthKey[i], bsnSealed, c.turns23[i], c.municipality[i], pro.id, pro.institutionId, c.registeredAt[i],
+            c.removedAt[i], c.removalReason[i], c.archiveUntil[i],
+          );
+          counts.archived++;
+        } else {
+          const matchId = matcher.place(rows, c.youthKey[i], keyWords, i * KEY_WORDS, c.professional[i]);
+          if (matchId === REPEAT) {
+            counts.duplicates++;
+            if (duplicates.length < LISTED_LINES) duplicates.push({ line: c.line[i], reason: 'duplicate' });
+          } else {
+            const remindedAt = c.registeredAt[i] <= reminderCutoff ? now : null;
+            q.active.run(
+              rowid, ids.at(rows), c.youthKey[i], bsnSealed, c.turns23[i], c.municipality[i], pro.id, pro.institutionId, c.registeredAt[i],
+              c.removalDate[i], remindedAt, matchId,
+            );
+            counts.active++;
+          }
+        }
+        counted(c.line[i]);
+      }
+    }
+
+    return {
+      counts,
+      problems,
+      /** Rows written, and repeats counted as rows that were not. */
+      get rows() {
+        return rows;
+      },
+      get firstId() {
+        return firstId;
+      },
+      get lastId() {
+        return lastId;
+      },
+      take(c: PreparedChunk): void {
+        for (const p of c.problems) if (problems.length < LISTED_LINES) problems.push(p);
+        counts.problems += c.problems.length;
+        for (const s of c.skipped) {
+          counts[s.reason === 'removal-date-passed' ? 'removalDatePassed' : 'archiveEnded']++;
+          if (skipped.length < LISTED_LINES) skipped.push(s);
+        }
+        if (counts.problems === 0) writeRows(c);
+      },
+      /** After the last chunk: the last audit batch. */
+      finish: flushBatch,
+      /** The skipped lines listed in the report: those past their date first, then repeats, in line order. */
+      listed(): SkippedListing[] {
+        return [...skipped, ...duplicates.slice(0, LISTED_LINES - skipped.length)].sort((a, b) => a.line - b.line);
+      },
+    };
+  };
+}
