@@ -64,7 +64,7 @@ export interface ImportReport {
   skipped: { removalDatePassed: number; archiveEnded: number; duplicates: number; listed: SkippedListing[] };
   matches: { created: number; throughService: number };
   ids: { first: string | null; last: string | null };
-  /** Worker threads that prepared the lines (0: the importing thread did). */
+  /** Worker threads that prepared lines, with the importing thread (0: the importing thread prepared them all). */
   workers: number;
   /**
    * Milliseconds: reading, preparing and writing the signals and most of their matches; the rest

@@ -25,8 +25,6 @@ export interface ChunkPipeline {
   close(): void;
   /** Worker threads in use (0: inline). */
   readonly workers: number;
-  /** Chunks the importing thread prepared itself. */
-  readonly preparedInline: number;
 }
 
 /** Where the pipeline reads its chunks: the next chunk of the file, or null at its end. */
@@ -40,19 +38,13 @@ export interface PrepareSetup {
 
 export function inlinePipeline(setup: PrepareSetup, vault: BsnVault, source: ChunkSource): ChunkPipeline {
   const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone);
-  let prepared = 0;
   return {
     next() {
       const chunk = source();
-      if (!chunk) return null;
-      prepared++;
-      return preparer.prepare(chunk);
+      return chunk && preparer.prepare(chunk);
     },
     close: () => {},
     workers: 0,
-    get preparedInline() {
-      return prepared;
-    },
   };
 }
 
@@ -86,7 +78,6 @@ export function workerPipeline(setup: PrepareSetup, keys: BsnKeys, vault: BsnVau
   let submitted = 0;
   let inFlight = 0;
   let readyInline = 0;
-  let preparedInline = 0;
   let ended = false;
 
   function answerOf(message: { message: unknown }, slot: number): WorkerAnswer {
@@ -135,9 +126,6 @@ export function workerPipeline(setup: PrepareSetup, keys: BsnKeys, vault: BsnVau
 
   const pipeline: ChunkPipeline = {
     workers: count,
-    get preparedInline() {
-      return preparedInline;
-    },
     next() {
       fill();
       for (;;) {
@@ -158,7 +146,6 @@ export function workerPipeline(setup: PrepareSetup, keys: BsnKeys, vault: BsnVau
         if (chunk) {
           queue.push({ ready: preparer.prepare(chunk) });
           readyInline++;
-          preparedInline++;
           continue;
         }
         queue.shift();
