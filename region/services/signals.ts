@@ -231,6 +231,8 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     if (queue.length) setImmediate(commitGroup);
     const outcomes: ({ ok: Registration } | { err: unknown })[] = [];
     try {
+      // IMMEDIATE: the write lock is taken once, up front; if another process holds it past the
+      // busy timeout, the group fails once instead of each registration waiting in turn.
       db.transaction(() => {
         for (const item of group) {
           try {
@@ -239,7 +241,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
             outcomes.push({ err });
           }
         }
-      })();
+      }).immediate();
     } catch (err) {
       for (const item of group) item.reject(err);
       return;
