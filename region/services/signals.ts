@@ -224,24 +224,25 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     resolve: (r: Registration) => void;
     reject: (err: unknown) => void;
   }
+  type Outcome = { ok: Registration } | { err: unknown };
+  const groupTx = db.transaction((group: Queued[]): Outcome[] =>
+    group.map((item) => {
+      try {
+        return { ok: register(...item.args) };
+      } catch (err) {
+        return { err };
+      }
+    }),
+  );
   let queue: Queued[] = [];
   const commitGroup = (): void => {
-    const group = queue.slice(0, GROUP_MAX);
-    queue = queue.slice(GROUP_MAX);
+    const group = queue.splice(0, GROUP_MAX);
     if (queue.length) setImmediate(commitGroup);
-    const outcomes: ({ ok: Registration } | { err: unknown })[] = [];
+    let outcomes: Outcome[];
     try {
       // IMMEDIATE: the write lock is taken once, up front; if another process holds it past the
       // busy timeout, the group fails once instead of each registration waiting in turn.
-      db.transaction(() => {
-        for (const item of group) {
-          try {
-            outcomes.push({ ok: register(...item.args) });
-          } catch (err) {
-            outcomes.push({ err });
-          }
-        }
-      }).immediate();
+      outcomes = groupTx.immediate(group);
     } catch (err) {
       for (const item of group) item.reject(err);
       return;

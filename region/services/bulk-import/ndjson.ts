@@ -122,17 +122,8 @@ export function lineText(chunk: LineChunk, line: number, start: number, stop: nu
 }
 
 /** The lines of a chunk as text, without their line break (and without a trailing \r or a BOM). */
-export function* linesOf(chunk: LineChunk): Generator<{ line: number; text: string }> {
-  const { bytes } = chunk;
-  let start = 0;
-  let line = chunk.firstLine;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(NEWLINE, start);
-    if (end === -1) end = bytes.length;
-    let stop = end;
-    if (stop > start && bytes[stop - 1] === 0x0d) stop--;
-    yield { line, text: lineText(chunk, line, start, stop) };
-    line++;
-    start = end + 1;
-  }
+export function linesOf(chunk: LineChunk): { line: number; text: string }[] {
+  const lines: { line: number; text: string }[] = [];
+  eachLine(chunk, (line, start, stop) => lines.push({ line, text: lineText(chunk, line, start, stop) }));
+  return lines;
 }
