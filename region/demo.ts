@@ -91,6 +91,7 @@ export function prepareDemo(s: RegionServices): DemoAccess {
   return db.transaction(() => {
     db.prepare("UPDATE api_keys SET revoked_at = ? WHERE label = 'demo' AND revoked_at IS NULL").run(s.ctx.now().toISOString());
     db.prepare("UPDATE admin_tokens SET revoked_at = ? WHERE label = 'demo' AND revoked_at IS NULL").run(s.ctx.now().toISOString());
+    s.covenant.forgetAuthenticated();
     const institutions = (s.covenant.listInstitutions() as { id: string; name: string }[]).map((i) => ({
       id: i.id,
       name: i.name,

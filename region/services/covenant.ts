@@ -20,8 +20,45 @@ export interface ProfessionalRow {
   is_coordinator: number;
 }
 
+/** How long an authenticated API key or professional is taken from memory (see `remembered`). */
+export const AUTH_CACHE_MS = 2_000;
+const AUTH_CACHE_MAX = 10_000;
+
+interface Remembered<T> {
+  row: T;
+  until: number;
+}
+
+/**
+ * A found row, kept for AUTH_CACHE_MS of real time: what every API request looks up (its key and
+ * the professional it acts for) costs two statements otherwise. Only rows that were found are kept:
+ * an unknown key or professional is looked up every time.
+ */
+function remembered<T extends object>(cache: Map<string, Remembered<T>>, id: string, load: () => T | undefined): T | null {
+  const now = performance.now();
+  const hit = cache.get(id);
+  if (hit && hit.until > now) return hit.row;
+  const row = load();
+  if (!row) {
+    cache.delete(id);
+    return null;
+  }
+  if (cache.size >= AUTH_CACHE_MAX) cache.clear();
+  cache.set(id, { row: Object.freeze(row), until: now + AUTH_CACHE_MS });
+  return row;
+}
+
 export function createCovenantService(ctx: RegionContext) {
   const { db, audit } = ctx;
+  // Every change this service makes to keys or professionals empties both at once, so a revocation
+  // or deauthorisation through the admin API holds from the next request; a change written by
+  // another process (none revokes or deauthorises today) would hold within AUTH_CACHE_MS.
+  const keyCache = new Map<string, Remembered<{ id: string; institution_id: string }>>();
+  const professionalCache = new Map<string, Remembered<ProfessionalRow>>();
+  const forgetAuthenticated = (): void => {
+    keyCache.clear();
+    professionalCache.clear();
+  };
   const q = {
     municipality: db.prepare<[string], { code: string }>('SELECT code FROM municipalities WHERE code = ?'),
     municipalities: db.prepare('SELECT code, name, checker_name, checker_email, checker_phone FROM municipalities ORDER BY code'),
@@ -105,8 +142,9 @@ export function createCovenantService(ctx: RegionContext) {
       }));
     },
     requireProfessional,
-    findProfessional: (id: string) => q.professionalById.get(id) ?? null,
+    findProfessional: (id: string): Readonly<ProfessionalRow> | null => remembered(professionalCache, id, () => q.professionalById.get(id)),
     setAuthorised: db.transaction((actor: Actor, institutionId: string, professionalId: string, authorised: boolean) => {
+      forgetAuthenticated();
       requireProfessional(institutionId, professionalId);
       const active = q.activeSignalCount.get(professionalId)!.n;
       if (!authorised && active > 0) {
@@ -119,6 +157,7 @@ export function createCovenantService(ctx: RegionContext) {
     }),
 
     setCoordinator: db.transaction((actor: Actor, institutionId: string, professionalId: string, coordinator: boolean) => {
+      forgetAuthenticated();
       requireProfessional(institutionId, professionalId);
       q.setCoordinator.run(coordinator ? 1 : 0, professionalId);
       log(actor, coordinator ? 'professional.coordinator-grant' : 'professional.coordinator-revoke', 'professional', professionalId);
@@ -137,12 +176,18 @@ export function createCovenantService(ctx: RegionContext) {
       return q.apiKeys.all(institutionId);
     },
     revokeApiKey: db.transaction((actor: Actor, institutionId: string, keyId: string) => {
+      forgetAuthenticated();
       if (q.revokeApiKey.run(at(), keyId, institutionId).changes === 0) throw notFound('active API key');
       log(actor, 'api-key.revoke', 'api-key', keyId);
       return { id: keyId, revoked: true };
     }),
     /** The institution an API key belongs to, or null for an unknown or revoked key. */
-    authenticateApiKey: (key: string) => q.apiKeyByHash.get(secretHash(key)) ?? null,
+    authenticateApiKey: (key: string) => {
+      const hash = secretHash(key);
+      return remembered(keyCache, hash, () => q.apiKeyByHash.get(hash));
+    },
+    /** Empties the memory of authenticated keys and professionals: for a change written to them outside this service. */
+    forgetAuthenticated,
 
     createAdminToken: db.transaction((actor: Actor, label: string | null) => {
       const id = randomUUID();

@@ -49,6 +49,9 @@ describe('the covenant area through the admin API', () => {
   it('lets only authorised professionals signal, and stops a deauthorised one at once', async () => {
     const area = await setupArea(t.baseUrl);
     const path = `/api/v1/admin/institutions/${area.a.institutionId}/professionals/${area.a.professionalId}`;
+    // The professional has just been seen (and is remembered for a moment): deauthorisation still holds from the next request.
+    const before = await call(t.baseUrl, 'GET', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId });
+    expect(before.status).to.equal(200);
     const off = await call(t.baseUrl, 'POST', `${path}/deauthorisation`, admin);
     expect(off.body).to.deep.equal({ id: area.a.professionalId, authorised: false });
     const body = { bsn: BSN[0], birthDate: '2011-02-03', municipality: '0344', legalGroundConfirmed: true };
