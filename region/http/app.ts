@@ -21,11 +21,14 @@ export function createHttpApp(s: RegionServices, connector: Connector | null = n
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.http.trustProxy);
   app.use(helmet());
+  // The access log line has fixed fields (method, route pattern, status, time) and never a path
+  // with ids or a body, so it skips the redaction the other log lines go through (half its cost).
+  const accessLog = ctx.log.child({}, { redact: { paths: [] } });
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.log.info({ method: req.method, route: `${req.baseUrl}${req.route?.path ?? ''}`, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      accessLog.info({ method: req.method, route: `${req.baseUrl}${req.route?.path ?? ''}`, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   });
