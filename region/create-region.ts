@@ -10,6 +10,7 @@ import { createConnector, type Connector } from '../connector/create-connector.j
 import { createLogger } from './log.js';
 import { createAuditLog } from './store/audit.js';
 import { openDatabase } from './store/db.js';
+import { startCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { REGION_MIGRATIONS } from './store/migrations.js';
 import type { RegionContext } from './services/context.js';
 import { createCovenantService } from './services/covenant.js';
@@ -99,6 +100,7 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
   const connector = config.national.enabled ? createConnector(services) : null;
   const app = createHttpApp(services, connector);
   let server: Server | null = null;
+  let checkpointer: Checkpointer | null = null;
   return {
     ...services,
     app,
@@ -109,6 +111,7 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
           services.scheduler.start();
           connector?.start();
           services.mailWorker.start();
+          checkpointer = startCheckpointer(services.ctx.db, services.ctx.log);
           const address = server!.address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });
@@ -124,6 +127,8 @@ export function createRegion(config: RegionConfig, options: RegionOptions = {}):
         s.closeAllConnections();
         await new Promise<void>((resolve) => s.close(() => resolve()));
       }
+      await checkpointer?.stop();
+      checkpointer = null;
       services.ctx.db.close();
     },
   };

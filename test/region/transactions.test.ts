@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { REGION_DB_FILE } from '../../region/create-region.js';
+import { WAL_AUTOCHECKPOINT_PAGES } from '../../region/store/db.js';
 import { BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 
 describe('a signal change commits whole or not at all', () => {
@@ -103,4 +107,25 @@ describe('a signal change commits whole or not at all', () => {
     }
   });
 
+  it('copies the write-ahead log into the database file in the background, long before the request connection would', async () => {
+    const file = join(t.dataDir, REGION_DB_FILE);
+    const sizeBefore = statSync(file).size;
+    // Valid BSNs (elfproef) 1000000xx.
+    const bsns = Array.from({ length: 100 }, (_, i) => `100000${String(i).padStart(2, '0')}`)
+      .map((eight) => eight + String([...eight].reduce((sum, d, k) => sum + Number(d) * (9 - k), 0) % 11))
+      .filter((bsn) => bsn.length === 9);
+    const body = (i: number) => ({ bsn: bsns[i], birthDate: '2011-02-03', municipality: '0344', legalGroundConfirmed: true });
+    for (let i = 0; i < 40; i++) {
+      const r = await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body: body(i) });
+      expect(r.status).to.equal(201);
+    }
+    const walPages = Math.ceil(statSync(`${file}-wal`).size / 4096);
+    expect(walPages, 'the test writes far fewer pages than the request connection would checkpoint at').to.be.below(WAL_AUTOCHECKPOINT_PAGES);
+    let grown = false;
+    for (let i = 0; i < 50 && !grown; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      grown = statSync(file).size > sizeBefore;
+    }
+    expect(grown, 'the database file took in the new pages').to.equal(true);
+  });
 });
