@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createRegionServices } from '../../region/create-region.js';
 import { createHttpApp } from '../../region/http/app.js';
 import { createLogger } from '../../region/log.js';
+import { startCheckpointer } from '../../region/store/checkpointer.js';
 import { memoryMiB, tell } from '../lib/child.js';
 import { benchConfig } from '../lib/region.js';
 
@@ -14,7 +15,8 @@ import { benchConfig } from '../lib/region.js';
  * own app on a region of `dataDir` (production log level, and the federation on so that each
  * registration writes its outbox event; the connector that would deliver it is left out, it is
  * the federation benchmarks' business); `baseline` is a bare express 5 JSON POST inserting one
- * row into better-sqlite3 with the same pragmas. Tells `ready` with the port; stops on `stop`.
+ * row into better-sqlite3 with the same pragmas. Tells `ready` with the port; counts its CPU time
+ * between `period-start` and `period-end`; stops on `stop`, telling its memory and that CPU time.
  * Args: <region|baseline> <dataDir>
  */
 const [kind, dataDir] = process.argv.slice(2);
@@ -25,7 +27,10 @@ function regionApp(): { app: express.Express; close: () => Promise<void> } {
     national: { enabled: true, url: 'http://127.0.0.1:9/sync', allowPlainHttp: true },
   });
   const services = createRegionServices(config, { log: createLogger(config.log.level) });
+  // As createRegion does when it starts listening.
+  const checkpointer = startCheckpointer(services.ctx.db, services.ctx.log);
   return { app: createHttpApp(services, null), close: async () => {
+      await checkpointer.stop();
       services.ctx.db.close();
     },
   };
@@ -58,9 +63,15 @@ const server: Server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();
   void tell({ type: 'ready', port: typeof address === 'object' && address ? address.port : 0 } as { type: string });
 });
+// The server's CPU time over the measured period (the runner says when it starts and ends).
+let periodStart: NodeJS.CpuUsage | null = null;
+let periodCpu: NodeJS.CpuUsage | null = null;
 process.on('message', (m: { type: string }) => {
+  if (m.type === 'period-start') periodStart = process.cpuUsage();
+  if (m.type === 'period-end' && periodStart) periodCpu = process.cpuUsage(periodStart);
   if (m.type !== 'stop') return;
-  void tell({ type: 'stopped', memory: memoryMiB() } as { type: string }).then(() => {
+  const cpuMs = periodCpu ? { user: periodCpu.user / 1000, system: periodCpu.system / 1000 } : null;
+  void tell({ type: 'stopped', memory: memoryMiB(), cpuMs } as { type: string }).then(() => {
     server.closeAllConnections();
     server.close(() => {
       void close().then(() => process.disconnect());

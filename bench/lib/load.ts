@@ -22,11 +22,16 @@ export interface LoadResult {
   errors: number;
 }
 
-export async function closedLoop(origin: string, o: { clients: number; warmupMs: number; measureMs: number; request: (client: number, n: number) => LoadRequest }): Promise<LoadResult> {
+export async function closedLoop(
+  origin: string,
+  o: { clients: number; warmupMs: number; measureMs: number; request: (client: number, n: number) => LoadRequest; onPeriod?: (edge: 'start' | 'end') => void },
+): Promise<LoadResult> {
   const pool = new Pool(origin, { connections: o.clients, pipelining: 1, keepAliveTimeout: 60_000 });
   const start = performance.now();
   const measureFrom = start + o.warmupMs;
   const end = measureFrom + o.measureMs;
+  // Tells the caller when the measured period starts and ends (the server's CPU is counted over it).
+  const edges = o.onPeriod ? [setTimeout(() => o.onPeriod!('start'), o.warmupMs), setTimeout(() => o.onPeriod!('end'), o.warmupMs + o.measureMs)] : [];
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let errors = 0;
@@ -48,6 +53,7 @@ export async function closedLoop(origin: string, o: { clients: number; warmupMs:
     }
   };
   await Promise.all(Array.from({ length: o.clients }, (_, c) => client(c)));
+  for (const t of edges) clearTimeout(t);
   await pool.close();
   return { requests: latencies.length, perSecond: (latencies.length * 1000) / o.measureMs, latencies, statuses, errors };
 }

@@ -49,7 +49,14 @@ async function setUp(baseUrl: string): Promise<Client[]> {
   return clients;
 }
 
-async function measure(env: Parameters<Benchmark['run']>[0], kind: 'region' | 'baseline'): Promise<{ load: LoadResult; memory: { rss: number; peak: number } }> {
+interface Measured {
+  load: LoadResult;
+  memory: { rss: number; peak: number };
+  /** The server's CPU time over the measured period, in ms. */
+  cpuMs: { user: number; system: number } | null;
+}
+
+async function measure(env: Parameters<Benchmark['run']>[0], kind: 'region' | 'baseline'): Promise<Measured> {
   const dataDir = join(env.dir, `http-${kind}`);
   mkdirSync(dataDir, { recursive: true });
   const server: Child = startChild('region-server', [kind, dataDir]);
@@ -63,6 +70,7 @@ async function measure(env: Parameters<Benchmark['run']>[0], kind: 'region' | 'b
     env.log(`  ${kind}: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up, ${MEASURE_MS / 1000} s measured`);
     const load = await closedLoop(origin, {
       clients: CLIENTS, warmupMs: WARMUP_MS, measureMs: MEASURE_MS,
+      onPeriod: (edge) => server.send({ type: `period-${edge}` }),
       request: (c) => {
         draw = (Math.imul(draw, 1103515245) + 12345) >>> 0;
         const y = youths[draw % YOUTHS];
@@ -74,12 +82,19 @@ async function measure(env: Parameters<Benchmark['run']>[0], kind: 'region' | 'b
       },
     });
     server.send({ type: 'stop' });
-    const stopped = await server.next<{ type: 'stopped'; memory: { rss: number; peak: number } }>('stopped');
-    return { load, memory: stopped.memory };
+    const stopped = await server.next<{ type: 'stopped' } & Omit<Measured, 'load'>>('stopped');
+    return { load, memory: stopped.memory, cpuMs: stopped.cpuMs };
   } finally {
     await server.stop();
   }
 }
+
+/** The server's CPU per answer in the measured period (user + system), in µs. */
+const cpuText = (m: Measured): string => {
+  if (!m.cpuMs || !m.load.requests) return 'server CPU not measured';
+  const per = (ms: number) => fmt((ms * 1000) / m.load.requests);
+  return `server CPU ${per(m.cpuMs.user + m.cpuMs.system)} µs per answer (user ${per(m.cpuMs.user)}, system ${per(m.cpuMs.system)})`;
+};
 
 const statusText = (l: LoadResult): string => Object.entries(l.statuses).map(([s, n]) => `${fmt(n)}× ${s}`).join(', ') + (l.errors ? `, ${l.errors} errors` : '');
 
@@ -95,8 +110,8 @@ const benchmark: Benchmark = {
     const ratio = region.load.perSecond / base.load.perSecond;
     const notes = [
       `region: ${fmt(region.load.requests)} answers in ${MEASURE_MS / 1000} s (${statusText(region.load)}); p50 ${fmt(percentile(region.load.latencies, 50))} ms, ` +
-        `p99 ${fmt(p99)} ms, max ${fmt(Math.max(...region.load.latencies))} ms; server peak memory ${fmt(region.memory.peak)} MiB`,
-      `baseline: ${fmt(base.load.requests)} answers (${statusText(base.load)}); p50 ${fmt(percentile(base.load.latencies, 50))} ms, p99 ${fmt(baseP99)} ms`,
+        `p99 ${fmt(p99)} ms, max ${fmt(Math.max(...region.load.latencies))} ms; server peak memory ${fmt(region.memory.peak)} MiB; ${cpuText(region)}`,
+      `baseline: ${fmt(base.load.requests)} answers (${statusText(base.load)}); p50 ${fmt(percentile(base.load.latencies, 50))} ms, p99 ${fmt(baseP99)} ms; ${cpuText(base)}`,
     ];
     if (!ok(region.load) || !ok(base.load)) notes.push('FAILED: some answers were neither 200 nor 201');
     return [
