@@ -17,8 +17,16 @@ const REASON = {
 const RESULT = { accepted: 'geaccepteerd', duplicate: 'dubbel', rejected: 'geweigerd' } as const;
 const MATCH_KIND = { arose: 'ontstaan', joined: 'deelnemer-toegevoegd', left: 'deelnemer-vertrokken', ended: 'beeindigd' } as const;
 
+/** The wire values of each enumeration, back to their keys (made once per enumeration, not per value read). */
+const reversed = new WeakMap<object, Map<string, string>>();
 function reverse<K extends string, V extends string>(map: Record<K, V>, value: string, r: Reader, what: string): K {
-  const found = (Object.keys(map) as K[]).find((k) => map[k] === value);
+  let back = reversed.get(map);
+  if (!back) {
+    back = new Map();
+    for (const k of Object.keys(map) as K[]) if (!back.has(map[k])) back.set(map[k], k);
+    reversed.set(map, back);
+  }
+  const found = back.get(value) as K | undefined;
   if (!found) throw r.fault(`${what} "${value.slice(0, 40)}" must be one of ${Object.values(map).join(', ')}`);
   return found;
 }

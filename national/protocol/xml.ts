@@ -11,8 +11,11 @@ export interface XNode {
   ns: string;
   name: string;
   text: string;
-  children: XNode[];
+  children: readonly XNode[];
 }
+
+/** The children of every element without any: one shared, frozen array instead of an empty one per leaf. */
+const NO_CHILDREN: readonly XNode[] = Object.freeze([]);
 
 type Scope = ReadonlyMap<string, string>;
 const XML_SCOPE: Scope = new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]);
@@ -52,9 +55,12 @@ function parseTree(xml: string): XNode | null {
     const prefix = colon < 0 ? '' : qname.slice(0, colon);
     const ns = scope.get(prefix);
     if (ns === undefined && prefix !== '') undeclared ??= prefix;
-    const node: XNode = { ns: ns ?? '', name: colon < 0 ? qname : qname.slice(colon + 1), text: '', children: [] };
-    if (nodes.length > 0) nodes[nodes.length - 1].children.push(node);
-    else root = node;
+    const node: XNode = { ns: ns ?? '', name: colon < 0 ? qname : qname.slice(colon + 1), text: '', children: NO_CHILDREN };
+    if (nodes.length > 0) {
+      const parent = nodes[nodes.length - 1];
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else (parent.children as XNode[]).push(node);
+    } else root = node;
     nodes.push(node);
     scopes.push(scope);
   });
@@ -62,7 +68,7 @@ function parseTree(xml: string): XNode | null {
   parser.on('cdata', text);
   parser.on('closetag', () => {
     const node = nodes.pop()!;
-    node.text = node.text.trim();
+    if (node.text !== '') node.text = node.text.trim();
     scopes.pop();
   });
   try {
@@ -106,16 +112,49 @@ export async function parseEnvelope(xml: string): Promise<Envelope> {
   return { messageId: messageId ?? '', action: action ?? '', relatesTo: wsa('RelatesTo'), body: payload, fault };
 }
 
-/** Strict readers over one element's children, mirroring the XSD. */
+/** Marks an allowed name that occurs more than once among a reader's children. */
+const TWICE: XNode = { ns: '', name: '', text: '', children: NO_CHILDREN };
+
+/**
+ * Strict readers over one element's children, mirroring the XSD. The constructor checks every
+ * child against the allowed names in one pass (trying the schema's order first) and keeps the
+ * first child of each name, so a lookup does not scan the children again. A reader's path (for
+ * fault messages) is only built when a fault is.
+ */
 export class Reader {
+  /** Per allowed name (same index): its first child, TWICE when there are more, undefined when none. */
+  private readonly found: (XNode | undefined)[];
+
+  /**
+   * `name` is the path of a reader made here, or the last step of the path of one made by
+   * `child` or `children` of `parent` (with its position among its namesakes when `index` > 0).
+   */
   constructor(
     private readonly node: XNode,
-    private readonly path: string,
-    allowed: readonly string[],
+    private readonly name: string,
+    private readonly allowed: readonly string[],
+    private readonly parent: Reader | null = null,
+    private readonly index = 0,
   ) {
+    const found: (XNode | undefined)[] = new Array<XNode | undefined>(allowed.length).fill(undefined);
+    let next = 0;
     for (const c of node.children) {
-      if (c.ns !== NS || !allowed.includes(c.name)) throw this.fault(`unexpected element {${c.ns}}${c.name}`);
+      const i = c.ns !== NS ? -1 : next < allowed.length && allowed[next] === c.name ? next : allowed.indexOf(c.name);
+      if (i < 0) throw this.fault(`unexpected element {${c.ns}}${c.name}`);
+      found[i] = found[i] === undefined ? c : TWICE;
+      next = i + 1;
     }
+    this.found = found;
+  }
+
+  private get path(): string {
+    return this.parent ? `${this.parent.path}/${this.name}${this.index > 0 ? `[${this.index}]` : ''}` : this.name;
+  }
+
+  /** The first child named `name` (TWICE if there are more), or undefined. */
+  private first(name: string): XNode | undefined {
+    const i = this.allowed.indexOf(name);
+    return i < 0 ? undefined : this.found[i];
   }
 
   fault(message: string): SyncFault {
@@ -127,17 +166,13 @@ export class Reader {
   }
 
   has(name: string): boolean {
-    return this.node.children.some((c) => c.name === name);
+    return this.first(name) !== undefined;
   }
 
   opt(name: string, pattern?: RegExp): string | undefined {
-    let found: XNode | undefined;
-    for (const c of this.node.children) {
-      if (c.name !== name) continue;
-      if (found) throw this.fault(`${name} occurs more than once`);
-      found = c;
-    }
-    if (!found) return undefined;
+    const found = this.first(name);
+    if (found === undefined) return undefined;
+    if (found === TWICE) throw this.fault(`${name} occurs more than once`);
     if (found.children.length > 0) throw this.fault(`${name} must hold text`);
     if (pattern && !pattern.test(found.text)) throw this.fault(`${name} "${found.text.slice(0, 40)}" is not valid`);
     return found.text;
@@ -150,13 +185,13 @@ export class Reader {
   }
 
   child(name: string, allowed: readonly string[]): Reader {
-    const found = this.all(name);
-    if (found.length !== 1) throw this.fault(`${name} is required once`);
-    return new Reader(found[0], `${this.path}/${name}`, allowed);
+    const found = this.first(name);
+    if (found === undefined || found === TWICE) throw this.fault(`${name} is required once`);
+    return new Reader(found, name, allowed, this);
   }
 
   children(name: string, allowed: readonly string[]): Reader[] {
-    return this.all(name).map((n, i) => new Reader(n, `${this.path}/${name}[${i + 1}]`, allowed));
+    return this.all(name).map((n, i) => new Reader(n, name, allowed, this, i + 1));
   }
 }
 

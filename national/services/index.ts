@@ -8,6 +8,7 @@ import { isMatch } from '../../region/domain/matching.js';
 import { archiveEnd, goesToArchive, type RemovalReason } from '../../region/domain/removal.js';
 import type { Db } from '../../region/store/db.js';
 import type { Ack, MatchEvent, Participant, ProfessionalContact, SignalEvent } from '../protocol/types.js';
+import { createBatchSnapshots, type BatchSnapshot } from './batch-snapshot.js';
 import type { Feed } from './feed.js';
 import { createNationalFamily } from './family.js';
 
@@ -49,6 +50,9 @@ const reject = (e: SignalEvent, code: string, message: string): Ack => ({ eventI
 export function createNationalIndex(ctx: NationalContext) {
   const { db, vault, feed } = ctx;
   const family = createNationalFamily(db, vault, feed, ctx.now);
+  const snapshots = createBatchSnapshots(db, vault);
+  /** The snapshot of the batch the savepoint-free attempt is applying; null otherwise (each lookup then goes to the database). */
+  let batch: BatchSnapshot | null = null;
   const q = {
     processed: db.prepare<[string], { region_id: string }>('SELECT region_id FROM processed_events WHERE event_id = ?'),
     markProcessed: db.prepare('INSERT INTO processed_events (event_id, region_id, result, processed_at) VALUES (?, ?, ?, ?)'),
@@ -140,6 +144,7 @@ export function createNationalIndex(ctx: NationalContext) {
   }
 
   function removeSignal(row: SignalRow, reason: RemovalReason): void {
+    if (batch && row.youth_key) batch.touchYouth(row.youth_key);
     const was = { region_id: row.region_id, signal_id: row.signal_id, youth_key: row.youth_key!, professional: row.professional!, registered_at: row.registered_at };
     if (goesToArchive(reason)) q.archive.run(at(), reason, archiveEnd(today(), row.turns23_on!), row.region_id, row.signal_id);
     else q.erase.run(at(), reason, row.region_id, row.signal_id);
@@ -148,7 +153,7 @@ export function createNationalIndex(ctx: NationalContext) {
   }
 
   function applyOne(region: string, e: SignalEvent, links: string[] | null): Ack {
-    const existing = q.signal.get(region, e.signalId);
+    const existing = batch && !batch.signalMayExist(e.signalId) ? undefined : q.signal.get(region, e.signalId);
     switch (e.kind) {
       case 'registered': {
         if (!e.bsn || !(isValidBsn(e.bsn) || isServiceNumber(e.bsn))) return reject(e, 'ONGELDIG_BSN', 'bsn is missing, fails the elfproef and is no verwijsindexservicenummer');
@@ -159,9 +164,11 @@ export function createNationalIndex(ctx: NationalContext) {
           return reject(e, 'VERWIJDERDATUM_TE_LAAT', 'verwijderdatum lies past the legal maximum (7.1.4.5)');
         }
         if (existing) return existing.status === 'active' ? { eventId: e.eventId, result: 'accepted' } : reject(e, 'AL_VERWIJDERD', 'this signal was already removed');
-        const youthKey = vault.youthKey(e.bsn);
+        const youthKey = batch ? batch.youthKey(e.bsn) : vault.youthKey(e.bsn);
         q.insertSignal.run(region, e.signalId, youthKey, vault.seal(e.bsn), e.turns23On, e.municipality, JSON.stringify(e.professional), e.registeredAt, e.removalDate);
-        rematch(youthKey, null);
+        // A youth without active signals or a match before this one has only this signal now: no match to make or change.
+        if (batch && batch.youthUntouched(youthKey)) batch.touchYouth(youthKey);
+        else rematch(youthKey, null);
         if (links) family.setLinks(region, e.signalId, links);
         return { eventId: e.eventId, result: 'accepted' };
       }
@@ -183,23 +190,34 @@ export function createNationalIndex(ctx: NationalContext) {
 
   /** One event, idempotent on its id, inside the caller's transaction. */
   function applyEvent(region: string, e: SignalEvent, links: string[] | null): Ack {
-    const seen = q.processed.get(e.eventId);
-    if (seen) return seen.region_id === region ? { eventId: e.eventId, result: 'duplicate' } : reject(e, 'ID_IN_GEBRUIK', 'this gebeurtenisId belongs to another region');
+    const seen = batch ? batch.processedBy(e.eventId) : q.processed.get(e.eventId)?.region_id;
+    if (seen !== undefined) return seen === region ? { eventId: e.eventId, result: 'duplicate' } : reject(e, 'ID_IN_GEBRUIK', 'this gebeurtenisId belongs to another region');
     const ack = applyOne(region, e, links);
-    q.markProcessed.run(e.eventId, region, ack.result, at());
+    if (batch) batch.markProcessed(e.eventId, region, ack.result, at());
+    else q.markProcessed.run(e.eventId, region, ack.result, at());
     return ack;
   }
 
-  /** The usual case: the whole batch in one transaction, without a savepoint per event. */
-  const deliverAllTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, string[] | null>): Ack[] =>
-    events.map((e) => {
-      try {
-        return applyEvent(region, e, links.get(e.eventId) ?? null);
-      } catch {
-        throw new EventFailed();
-      }
-    }),
-  );
+  /** Registered events with a valid BSN: the ones whose youth key applyOne computes. */
+  const keyed = (e: SignalEvent): boolean => e.kind === 'registered' && !!e.bsn && (isValidBsn(e.bsn) || isServiceNumber(e.bsn));
+
+  /**
+   * The usual case: the whole batch in one transaction, without a savepoint per event, its lookups
+   * answered from the batch's snapshot where it can. Any failure, of an event or of the snapshot,
+   * throws EventFailed (and so rolls the attempt back whole).
+   */
+  const deliverAllTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, string[] | null>): Ack[] => {
+    try {
+      batch = snapshots(region, events, keyed);
+      const acks = events.map((e) => applyEvent(region, e, links.get(e.eventId) ?? null));
+      batch.flush();
+      return acks;
+    } catch {
+      throw new EventFailed();
+    } finally {
+      batch = null;
+    }
+  });
 
   /** After a failure: each event in its own savepoint, so a failing event is rolled back alone. */
   const applyTx = db.transaction(applyEvent);

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import type { SignalEvent } from '../../national/protocol/types.js';
+import { registered, soapCall, startTestNational, type TestNational } from '../helpers/national.js';
+
+/**
+ * A batch runs in one transaction and answers its lookups from a snapshot taken at its start
+ * (national/services/batch-snapshot.ts); these check that each event still sees what the events
+ * before it in the same batch did, and that a failing event is rolled back alone.
+ */
+const removed = (signalId: string, eventId: string): SignalEvent => ({ eventId, kind: 'removed', signalId, occurredAt: '2026-03-03T09:00:00.000Z', reason: 'unjustified' });
+
+describe('a batch of events at the national index', () => {
+  let t: TestNational;
+  beforeEach(async () => {
+    t = await startTestNational();
+  });
+  afterEach(async () => t.close());
+
+  const count = (sql: string): number => (t.national.ctx.db.prepare(sql).get() as { n: number }).n;
+
+  it('rolls back only the event that fails in the middle of a batch, and acknowledges the others as usual', async () => {
+    t.national.ctx.db.exec("CREATE TRIGGER fail_boom BEFORE INSERT ON signals WHEN NEW.signal_id = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+    const a1 = registered('a1', '111222333', 'p1');
+    const boom = registered('boom', '111222333', 'p2');
+    const a2 = registered('a2', '111222333', 'p3');
+    const r = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [a1, boom, a2, a1] });
+    expect(r.acks.map((a) => [a.eventId, a.result, a.code])).to.deep.equal([
+      [a1.eventId, 'accepted', undefined], [boom.eventId, 'rejected', 'VERWERKING_MISLUKT'], [a2.eventId, 'accepted', undefined], [a1.eventId, 'duplicate', undefined],
+    ]);
+    expect(count("SELECT COUNT(*) AS n FROM signals WHERE signal_id = 'boom'")).to.equal(0);
+    expect(count('SELECT COUNT(*) AS n FROM processed_events')).to.equal(2);
+    const feed = await soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 });
+    expect(feed.events.map((e) => [e.kind, e.ownSignalIds])).to.deep.equal([['arose', ['a1', 'a2']]]);
+
+    t.national.ctx.db.exec('DROP TRIGGER fail_boom');
+    const again = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [boom] });
+    expect(again.acks[0].result).to.equal('accepted');
+    const later = await soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 1, max: 10, waitSeconds: 0 });
+    expect(later.events.map((e) => [e.kind, e.ownSignalIds])).to.deep.equal([['joined', ['boom']]]);
+  });
+
+  it('lets each event see what the events before it in the same batch did', async () => {
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [registered('b1', '232262536', 'pb')] });
+    const s1 = registered('s1', '111222333', 'p1');
+    const s2 = registered('s2', '111222333', 'p2');
+    const s3 = registered('s3', '232262536', 'p3');
+    const r = await soapCall(t.url, 'regio-a', 'LeverMeldingen', {
+      region: 'regio-a',
+      events: [
+        s1, s2, s1, removed('s2', 'rm-s2'), removed('s2', 'rm-s2-again'), { ...s1, eventId: 'again-s1' }, { ...s2, eventId: 'again-s2' },
+        s3, removed('nope', 'rm-nope'), { ...s3, eventId: 'rm-s2' },
+      ],
+    });
+    expect(r.acks.map((a) => [a.eventId, a.result, a.code])).to.deep.equal([
+      [s1.eventId, 'accepted', undefined], [s2.eventId, 'accepted', undefined], [s1.eventId, 'duplicate', undefined],
+      ['rm-s2', 'accepted', undefined], ['rm-s2-again', 'accepted', undefined], ['again-s1', 'accepted', undefined],
+      ['again-s2', 'rejected', 'AL_VERWIJDERD'], [s3.eventId, 'accepted', undefined], ['rm-nope', 'rejected', 'ONBEKENDE_MELDING'],
+      ['rm-s2', 'duplicate', undefined],
+    ]);
+    const feed = await soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 });
+    expect(feed.events.map((e) => [e.kind, e.ownSignalIds])).to.deep.equal([['arose', ['s1', 's2']], ['ended', ['s1', 's2']], ['arose', ['s3']]]);
+    const other = await soapCall(t.url, 'regio-b', 'HaalMatches', { region: 'regio-b', after: 0, max: 10, waitSeconds: 0 });
+    expect(other.events.map((e) => [e.kind, e.ownSignalIds])).to.deep.equal([['arose', ['b1']]]);
+    const collision = await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [{ ...registered('b2', '111222333', 'pb'), eventId: s1.eventId }] });
+    expect(collision.acks[0]).to.include({ result: 'rejected', code: 'ID_IN_GEBRUIK' });
+  });
+});
