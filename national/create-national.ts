@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createBsnVault } from '../region/crypto/bsn-vault.js';
 import { resolveBsnKeys } from '../region/crypto/keys.js';
 import { createLogger } from '../region/log.js';
+import { startCheckpointer, type Checkpointer } from '../region/store/checkpointer.js';
 import { openDatabase } from '../region/store/db.js';
 import type { NationalConfig } from './config.js';
 import { createSoapApp } from './http/soap-server.js';
@@ -52,6 +53,7 @@ export function createNational(config: NationalConfig, options: NationalOptions 
   const app = createSoapApp(config, ctx, index, feed);
   let server: Server | null = null;
   let task: ScheduledTask | null = null;
+  let checkpointer: Checkpointer | null = null;
 
   function dailyRun(): void {
     try {
@@ -81,6 +83,8 @@ export function createNational(config: NationalConfig, options: NationalOptions 
         server.requestTimeout = 60_000;
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
+          // WAL checkpoints in a worker thread, as in a region: a delivery's commit does not wait for the copy and the fsync.
+          checkpointer = startCheckpointer(db, log);
           task = cron.schedule('15 0 * * *', dailyRun, { timezone: config.timeZone, noOverlap: true });
           dailyRun();
           const a = server!.address();
@@ -96,6 +100,8 @@ export function createNational(config: NationalConfig, options: NationalOptions 
         s.closeAllConnections();
         await new Promise<void>((r) => s.close(() => r()));
       }
+      await checkpointer?.stop();
+      checkpointer = null;
       db.close();
     },
   };
