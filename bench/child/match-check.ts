@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { turns23On } from '../../region/domain/youth.js';
 import { childMain } from '../lib/child.js';
 import { birthDateOf, bsnOf, municipalityCode } from '../lib/data.js';
-import { AREA, withServices } from '../lib/region.js';
+import { AREA, withRunningServices } from '../lib/region.js';
 import { mean, percentile } from '../lib/stats.js';
 
 /**
  * Benchmark 3, in one process on the region in `dataDir`: the time of a registration through the
  * signal service (validation, sealing, the match check on the youth's active and archived
  * signals, match and notices when one arises, audit entry; no HTTP) against the time of the bare
- * insert of one signal row, each in its own transaction, on the same database. Rounds alternate
+ * insert of one signal row, each in its own transaction, on the same database (with the background
+ * WAL checkpointer a serving index has, so neither side copies the log back itself). Rounds alternate
  * the two so that both see the same machine. Youths: new ones, ones with active signals, and
  * ones with archived signals (the BSN of a random signal of that status).
  * Args: <dataDir> <signals in the data set> <now ms of the data set> <rounds> <per round>
@@ -32,7 +33,7 @@ export interface MatchCheckResult {
 await childMain(async () => {
   const [dataDir, signalsArg, nowArg, roundsArg, perRoundArg] = process.argv.slice(2);
   const [signals, nowMs, rounds, perRound] = [Number(signalsArg), Number(nowArg), Number(roundsArg), Number(perRoundArg)];
-  return withServices(dataDir, (s) => {
+  return withRunningServices(dataDir, (s) => {
     const db = s.ctx.db;
     const pros = db.prepare('SELECT id, institution_id FROM professionals WHERE authorised = 1 ORDER BY id').all() as { id: string; institution_id: string }[];
     // The row signals.register writes (region/services/signals.ts), without anything around it.

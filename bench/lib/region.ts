@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadConfig, type RegionConfig } from '../../config/load.js';
 import { createRegionServices, REGION_DB_FILE, type RegionServices } from '../../region/create-region.js';
 import { createLogger } from '../../region/log.js';
+import { startCheckpointer } from '../../region/store/checkpointer.js';
 import { covenantSetup, type AreaSize } from './data.js';
 
 /** Regions for the benchmarks: the product's own config loader and composition root, on a folder of the run. */
@@ -25,6 +26,19 @@ export function withServices<T>(dataDir: string, work: (s: RegionServices) => T,
   try {
     return work(s);
   } finally {
+    s.ctx.db.close();
+  }
+}
+
+/** The same, with the background WAL checkpointer that createRegion starts when the index serves (region/store/checkpointer.ts). */
+export async function withRunningServices<T>(dataDir: string, work: (s: RegionServices) => T): Promise<T> {
+  const config = benchConfig(dataDir);
+  const s = createRegionServices(config, { log: createLogger(config.log.level, process.stderr) });
+  const checkpointer = startCheckpointer(s.ctx.db, s.ctx.log);
+  try {
+    return work(s);
+  } finally {
+    await checkpointer.stop();
     s.ctx.db.close();
   }
 }
