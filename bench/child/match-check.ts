@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../region/store/ids.js';
 import { turns23On } from '../../region/domain/youth.js';
 import { childMain } from '../lib/child.js';
 import { birthDateOf, bsnOf, municipalityCode } from '../lib/data.js';
@@ -92,7 +92,7 @@ await childMain(async () => {
         const bsn = bsnOf(j);
         const pro = pros[rnd(pros.length)];
         const values = [
-          randomUUID(), s.ctx.vault.youthKey(bsn), s.ctx.vault.seal(bsn), turns23On(birthDateOf(j, nowMs)), municipalityCode(j % AREA.municipalities),
+          uuid7(), s.ctx.vault.youthKey(bsn), s.ctx.vault.seal(bsn), turns23On(birthDateOf(j, nowMs)), municipalityCode(j % AREA.municipalities),
           pro.id, pro.institution_id, nowIso, '2099-01-01',
         ];
         const t = process.hrtime.bigint();

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { RegionContext } from './context.js';
+import { uuid7 } from '../store/ids.js';
 
 /**
  * Notices to professionals and to municipal checkers (7.1.2.3, 7.1.3.2, 7.1.4.6). A notice holds
@@ -101,10 +101,10 @@ export function createNoticeService(ctx: RegionContext) {
   return {
     contactOf,
     toProfessional(professionalId: string, kind: NoticeKind, matchId: string | null, payload: NoticePayload): void {
-      q.insert.run(randomUUID(), 'professional', professionalId, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
+      q.insert.run(uuid7(), 'professional', professionalId, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
     },
     toChecker(municipality: string, kind: NoticeKind, matchId: string | null, payload: NoticePayload): void {
-      q.insert.run(randomUUID(), 'checker', municipality, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
+      q.insert.run(uuid7(), 'checker', municipality, kind, matchId, JSON.stringify(payload), ctx.now().toISOString());
     },
     /** The recipient's notices, newest first, rendered with current contact details; marks them read. */
     readAll: db.transaction((recipientKind: 'professional' | 'checker', recipientId: string, institutionId: string | null = null, reader?: { adminTokenId: string }) => {

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { SignalEvent, WireRemovalReason } from '../../national/protocol/types.js';
 import type { RegionContext } from './context.js';
 import type { NoticeService } from './notices.js';
+import { uuid7 } from '../store/ids.js';
 
 /**
  * The outbox of signal events for the national index, written in the same transaction as the
@@ -43,17 +43,17 @@ export function createOutbox(ctx: RegionContext, notices: NoticeService) {
     registered(s: OutboxSignal, bsn: string): void {
       if (!enabled) return;
       add({
-        eventId: randomUUID(), kind: 'registered', signalId: s.id, occurredAt: ctx.now().toISOString(), bsn, turns23On: s.turns23_on!,
+        eventId: uuid7(), kind: 'registered', signalId: s.id, occurredAt: ctx.now().toISOString(), bsn, turns23On: s.turns23_on!,
         municipality: s.municipality, professional: professionalOf(s.professional_id), registeredAt: s.registered_at, removalDate: s.removal_date!,
       });
     },
     extended(s: OutboxSignal): void {
       if (!enabled) return;
-      add({ eventId: randomUUID(), kind: 'extended', signalId: s.id, occurredAt: ctx.now().toISOString(), removalDate: s.removal_date! });
+      add({ eventId: uuid7(), kind: 'extended', signalId: s.id, occurredAt: ctx.now().toISOString(), removalDate: s.removal_date! });
     },
     removed(signalId: string, reason: WireRemovalReason): void {
       if (!enabled) return;
-      add({ eventId: randomUUID(), kind: 'removed', signalId, occurredAt: ctx.now().toISOString(), reason });
+      add({ eventId: uuid7(), kind: 'removed', signalId, occurredAt: ctx.now().toISOString(), reason });
     },
     open(payload: Buffer): SignalEvent {
       return JSON.parse(vault.open(payload)) as SignalEvent;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../errors.js';
 import { checkNewSignal, checkRemovalDate } from '../domain/signal-rules.js';
 import { archiveEnd, goesToArchive, type RemovalReason } from '../domain/removal.js';
@@ -10,6 +9,7 @@ import type { Outbox } from './outbox.js';
 import type { FamilyMatches } from './family-matches.js';
 import type { Person } from '../brp/person.js';
 import { familyLinks } from '../domain/family.js';
+import { uuid7 } from '../store/ids.js';
 
 /**
  * Signals (meldingen): registration, extension, removal and archive (7.1.4.2-7.1.4.6).
@@ -169,7 +169,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
       record(actor, 'signal.register', existing.id, 'existing');
       return { status: 200, signal: signalView(existing) };
     }
-    const id = randomUUID();
+    const id = uuid7();
     const now = ctx.now().toISOString();
     const row: SignalRow = {
       id, youth_key: youthKey, turns23_on: turns23On(facts.birthDate), municipality: input.municipality, professional_id: actor.professionalId,
