@@ -168,8 +168,16 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
         deferred.rebuild();
         // Fresh statistics for the query planner after so large a change (SQLite's advice): without
         // them it looks a professional's signals up by signals_professional rather than by youth.
+        // Sampled (analysis_limit, as PRAGMA optimize does): on a million signals 0.2 s instead of
+        // 1 s, with the same query plans.
         const indexed = performance.now();
-        db.exec('ANALYZE');
+        const limitBefore = db.pragma('analysis_limit', { simple: true }) as number;
+        db.pragma('analysis_limit = 1000');
+        try {
+          db.exec('ANALYZE');
+        } finally {
+          db.pragma(`analysis_limit = ${limitBefore}`);
+        }
         Object.assign(phases, {
           writeMs: Math.round(written - started), matchMs: Math.round(matchedAt - written), indexMs: Math.round(indexed - matchedAt),
           analyzeMs: Math.round(performance.now() - indexed),
