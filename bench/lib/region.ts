@@ -20,9 +20,13 @@ export function benchConfig(dataDir: string, overrides: Record<string, unknown> 
   });
 }
 
-export function withServices<T>(dataDir: string, work: (s: RegionServices) => T, overrides: Record<string, unknown> = {}): T {
+function openServices(dataDir: string, overrides: Record<string, unknown> = {}): RegionServices {
   const config = benchConfig(dataDir, overrides);
-  const s = createRegionServices(config, { log: createLogger(config.log.level, process.stderr) });
+  return createRegionServices(config, { log: createLogger(config.log.level, process.stderr) });
+}
+
+export function withServices<T>(dataDir: string, work: (s: RegionServices) => T, overrides: Record<string, unknown> = {}): T {
+  const s = openServices(dataDir, overrides);
   try {
     return work(s);
   } finally {
@@ -32,8 +36,7 @@ export function withServices<T>(dataDir: string, work: (s: RegionServices) => T,
 
 /** The same, with the background WAL checkpointer that createRegion starts when the index serves (region/store/checkpointer.ts). */
 export async function withRunningServices<T>(dataDir: string, work: (s: RegionServices) => T): Promise<T> {
-  const config = benchConfig(dataDir);
-  const s = createRegionServices(config, { log: createLogger(config.log.level, process.stderr) });
+  const s = openServices(dataDir);
   const checkpointer = startCheckpointer(s.ctx.db, s.ctx.log);
   try {
     return work(s);

@@ -72,10 +72,10 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
     }
   }
 
-  /** A signal became active on a youth: start or join the youth's match. Returns the match id, if any. */
   /**
-   * A signal became active: make or join the youth's match. `activeOfYouth` is the youth's active
-   * signals including this one, when the caller has just read them in this transaction.
+   * A signal became active: make or join the youth's match; returns the match id, if any.
+   * `activeOfYouth` is the youth's active signals including this one, when the caller has just
+   * read them in this transaction.
    */
   function signalActivated(signalId: string, youthKey: string, activeOfYouth?: readonly ActiveRow[]): string | null {
     const active = activeOfYouth ?? q.activeOfYouth.all(youthKey);

@@ -42,9 +42,7 @@ const WORKER = `
     db.close();
     parentPort.close();
   });
-})().catch((err) => {
-  throw err;
-});
+})();
 `;
 
 export function startCheckpointer(db: Db, log: Logger, { intervalMs = 50 } = {}): Checkpointer {

@@ -12,6 +12,11 @@ import { randomUUID } from 'node:crypto';
  */
 export function uuid7(ms = Date.now()): string {
   const random = randomUUID(); // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx
+  return `${uuid7Prefix(ms)}${random.slice(15)}`;
+}
+
+/** The first 15 characters of a version 7 UUID of millisecond `ms`: its time, and the version digit. */
+export function uuid7Prefix(ms: number): string {
   const time = ms.toString(16).padStart(12, '0');
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
 }

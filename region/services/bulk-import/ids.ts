@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { uuid7Prefix } from '../../store/ids.js';
 
 /**
  * Ids for rows written in bulk: UUID version 7 (RFC 9562): a 48-bit millisecond timestamp (the
@@ -31,8 +32,7 @@ export function uuid7Sequence(startMs: number): IdSequence {
   const at = (n: number): string => {
     const ms = startMs + Math.floor(n / COUNTER);
     if (ms !== prefixMs) {
-      const time = ms.toString(16).padStart(12, '0');
-      prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+      prefix = uuid7Prefix(ms);
       prefixMs = ms;
     }
     const c = n % COUNTER;
