@@ -83,16 +83,19 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
   const cols = 'id, youth_key, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date, removed_at, removal_reason, archive_until, match_id, verified_at';
   const q = {
     byId: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE id = ?`),
-    activeOfYouth: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE youth_key = ? AND status = 'active'`),
+    // What a registration checks, in one statement: the youth's active signals (the professional's
+    // own, and the others it matches with) and the archived signals of other professionals that no
+    // registration has told about yet (7.1.4.6). Each arm uses its partial index on youth_key.
+    ofYouthToCheck: db.prepare<[string, string, string], SignalRow>(
+      `SELECT ${cols} FROM signals WHERE youth_key = ? AND status = 'active'
+       UNION ALL
+       SELECT ${cols} FROM signals WHERE youth_key = ? AND status = 'archived' AND history_notified_at IS NULL AND professional_id <> ?`,
+    ),
     ofProfessional: db.prepare<[string], SignalRow>(`SELECT ${cols} FROM signals WHERE professional_id = ? ORDER BY registered_at DESC, id`),
     municipality: db.prepare<[string], { code: string }>('SELECT code FROM municipalities WHERE code = ?'),
     insert: db.prepare(
       `INSERT INTO signals (id, youth_key, bsn_sealed, turns23_on, municipality, professional_id, institution_id, status, registered_at, removal_date)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
-    ),
-    unnotifiedArchive: db.prepare<[string, string], { id: string; professional_id: string; registered_at: string; removed_at: string }>(
-      `SELECT id, professional_id, registered_at, removed_at FROM signals
-       WHERE youth_key = ? AND status = 'archived' AND history_notified_at IS NULL AND professional_id <> ?`,
     ),
     idempotent: db.prepare<[string, string], { request_hash: string; status_code: number; response: string }>(
       'SELECT request_hash, status_code, response FROM idempotency_keys WHERE institution_id = ? AND key = ?',
@@ -111,6 +114,9 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
        turns23_on = NULL, archive_until = NULL, removal_date = NULL WHERE id = ?`,
     ),
   };
+  // Municipalities of the covenant area once seen: a municipality is never removed from it (signals
+  // refer to it), so a code found once stays valid, and only an unseen code costs a query.
+  const knownMunicipalities = new Set<string>();
   const record = (actor: Actor, action: string, objectId: string | null, outcome: string, detail?: Record<string, unknown>): void =>
     audit.record({ ...auditActor(actor), action, objectType: 'signal', objectId, outcome, detail: detail ?? null }, ctx.now());
 
@@ -158,12 +164,16 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     // The BRP's birth date wins over what was typed in (7.1.4.5 counts from the real 23rd birthday).
     const facts = person?.birthDate ? { ...input, birthDate: person.birthDate } : input;
     const removalDate = checkNewSignal(facts, day);
-    if (!q.municipality.get(input.municipality)) {
-      throw new AppError('UNKNOWN_MUNICIPALITY', `municipality ${input.municipality} is not part of this covenant area`, 422);
+    if (!knownMunicipalities.has(input.municipality)) {
+      if (!q.municipality.get(input.municipality)) {
+        throw new AppError('UNKNOWN_MUNICIPALITY', `municipality ${input.municipality} is not part of this covenant area`, 422);
+      }
+      knownMunicipalities.add(input.municipality);
     }
     const youthKey = vault.youthKey(input.bsn);
-    // One lookup serves both the professional's own active signal and the match check.
-    const activeOfYouth = q.activeOfYouth.all(youthKey);
+    // One lookup serves the professional's own active signal, the match check and the history notices.
+    const ofYouth = q.ofYouthToCheck.all(youthKey, youthKey, actor.professionalId);
+    const activeOfYouth = ofYouth.filter((s) => s.status === 'active');
     const existing = activeOfYouth.find((s) => s.professional_id === actor.professionalId);
     if (existing) {
       record(actor, 'signal.register', existing.id, 'existing');
@@ -179,9 +189,10 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     q.insert.run(id, youthKey, vault.seal(input.bsn), row.turns23_on, row.municipality, row.professional_id, row.institution_id, now, removalDate);
     if (person) q.markVerified.run(now, person.municipality, id);
     outbox.registered(row, input.bsn);
-    for (const archived of q.unnotifiedArchive.all(youthKey, actor.professionalId)) {
+    for (const archived of ofYouth) {
+      if (archived.status !== 'archived') continue;
       notices.toProfessional(actor.professionalId, 'history', null, {
-        professionalIds: [archived.professional_id], archivedSignalId: archived.id, registeredAt: archived.registered_at, removedAt: archived.removed_at,
+        professionalIds: [archived.professional_id], archivedSignalId: archived.id, registeredAt: archived.registered_at, removedAt: archived.removed_at!,
       });
       q.markHistoryNotified.run(now, archived.id);
     }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 
 describe('signals through the client-system API', () => {
   let t: TestRegion;
@@ -78,6 +78,20 @@ describe('signals through the client-system API', () => {
     const r = await register(area.a, youth(BSN[0], { municipality: '0363' }));
     expect(r.status).to.equal(422);
     expect(r.body.error.code).to.equal('UNKNOWN_MUNICIPALITY');
+  });
+
+  it('accepts a municipality from the moment it joins the covenant area, after registrations for others', async () => {
+    expect((await register(area.a, youth(BSN[0]))).status).to.equal(201);
+    expect((await register(area.a, youth(BSN[1], { municipality: '0363' }))).body.error.code).to.equal('UNKNOWN_MUNICIPALITY');
+    const added = await call(t.baseUrl, 'POST', '/api/v1/admin/municipalities', {
+      token: ADMIN_TOKEN,
+      body: { code: '0363', name: 'Amsterdam', checker: { name: 'Checker Amsterdam', email: 'checker@0363.example.org', phone: '020-1234567' } },
+    });
+    expect(added.status).to.equal(201);
+    const r = await register(area.a, youth(BSN[1], { municipality: '0363' }));
+    expect(r.status).to.equal(201);
+    expect(r.body.municipality).to.equal('0363');
+    expect((await register(area.a, youth(BSN[2], { municipality: '0599' }))).body.error.code).to.equal('UNKNOWN_MUNICIPALITY');
   });
 
   it('refuses fields the law does not allow to be stored, such as the risk criterion', async () => {
