@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 
 /**
  * No BSN is stored in plain text: it is sealed with AES-256-GCM (random 96-bit IV, the
@@ -29,7 +29,7 @@ function ivSource(): () => Buffer {
       pool = randomBytes(BLOCK);
       offset = 0;
     }
-    const iv = Buffer.from(pool.subarray(offset, offset + 12));
+    const iv = pool.subarray(offset, offset + 12); // the pool is never written again: a view is enough
     offset += 12;
     return iv;
   };
@@ -38,17 +38,26 @@ function ivSource(): () => Buffer {
 export function createBsnVault(encryptionKey: Buffer, indexKey: Buffer): BsnVault {
   const nextIv = ivSource();
   if (encryptionKey.length !== 32 || indexKey.length !== 32) throw new Error('BSN keys must be 32 bytes');
-  const hmac = (text: string): string => createHmac('sha256', indexKey).update(text).digest('base64url');
+  // Key objects made once: a raw key given to createHmac or createCipheriv is copied into a new one each call.
+  const sealKey = createSecretKey(encryptionKey);
+  const hashKey = createSecretKey(indexKey);
+  const hmac = (text: string): string => createHmac('sha256', hashKey).update(text).digest('base64url');
   return {
     seal(bsn) {
       const iv = nextIv();
-      const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv);
+      const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
       cipher.setAAD(AAD);
-      const body = Buffer.concat([cipher.update(bsn, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+      const body = cipher.update(bsn, 'utf8');
+      cipher.final(); // GCM is a stream mode: final() adds no bytes, it computes the tag
+      // iv (12) | tag (16) | ciphertext, written into one buffer.
+      const sealed = Buffer.allocUnsafe(28 + body.length);
+      iv.copy(sealed, 0);
+      cipher.getAuthTag().copy(sealed, 12);
+      body.copy(sealed, 28);
+      return sealed;
     },
     open(sealed) {
-      const decipher = createDecipheriv('aes-256-gcm', encryptionKey, sealed.subarray(0, 12));
+      const decipher = createDecipheriv('aes-256-gcm', sealKey, sealed.subarray(0, 12));
       decipher.setAAD(AAD);
       decipher.setAuthTag(sealed.subarray(12, 28));
       return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
