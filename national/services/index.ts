@@ -160,7 +160,13 @@ export function createNationalIndex(ctx: NationalContext) {
         if (!e.turns23On || !isCalendarDate(e.turns23On) || !e.removalDate || !isCalendarDate(e.removalDate) || !e.professional || !e.registeredAt || !e.municipality) {
           return reject(e, 'ONVOLLEDIG', 'a registered event needs drieentwintigOp, verwijderdatum, gemeente, meldingsbevoegde and registratietijdstip');
         }
-        if (e.removalDate > e.turns23On || e.removalDate > addYears(e.registeredAt.slice(0, 10), 2, 'earlier')) {
+        const registeredAt = Date.parse(e.registeredAt);
+        if (Number.isNaN(registeredAt)) return reject(e, 'ONVOLLEDIG', 'registratietijdstip is not a real moment');
+        // The two years of 7.1.4.5 run from the day of registration in the covenant areas' time zone,
+        // as the region counts them: not from the UTC date of the timestamp, which is the day before
+        // for a signal made between midnight and 01:00 (02:00 in summer) Dutch time.
+        const registeredOn = dateInZone(new Date(registeredAt), ctx.timeZone);
+        if (e.removalDate > e.turns23On || e.removalDate > addYears(registeredOn, 2, 'earlier')) {
           return reject(e, 'VERWIJDERDATUM_TE_LAAT', 'verwijderdatum lies past the legal maximum (7.1.4.5)');
         }
         if (existing) return existing.status === 'active' ? { eventId: e.eventId, result: 'accepted' } : reject(e, 'AL_VERWIJDERD', 'this signal was already removed');

@@ -65,3 +65,30 @@ describe('a batch of events at the national index', () => {
     expect(collision.acks[0]).to.include({ result: 'rejected', code: 'ID_IN_GEBRUIK' });
   });
 });
+
+describe('the legal maximum of a registered event at the national index (7.1.4.5)', () => {
+  let t: TestNational;
+  beforeEach(async () => {
+    t = await startTestNational();
+  });
+  afterEach(async () => t.close());
+
+  it('counts the two years from the Dutch day of registration, also just after midnight when the UTC date is the day before', async () => {
+    // 00:30 in Amsterdam on 30 November is 23:30 UTC on 29 November; the region gave the maximum, 30 November 2028.
+    const justAfterMidnight = { registeredAt: '2026-11-29T23:30:00.000Z', occurredAt: '2026-11-29T23:30:00.000Z', removalDate: '2028-11-30' };
+    const ok = registered('night', '111222333', 'p1', justAfterMidnight);
+    const tooLate = registered('night-late', '232262536', 'p2', { ...justAfterMidnight, removalDate: '2028-12-01' });
+    const summer = registered('summer', '123456782', 'p3', { registeredAt: '2026-06-30T22:30:00.000Z', occurredAt: '2026-06-30T22:30:00.000Z', removalDate: '2028-07-01' });
+    const r = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [ok, tooLate, summer] });
+    expect(r.acks.map((a) => [a.eventId, a.result, a.code])).to.deep.equal([
+      [ok.eventId, 'accepted', undefined], [tooLate.eventId, 'rejected', 'VERWIJDERDATUM_TE_LAAT'], [summer.eventId, 'accepted', undefined],
+    ]);
+  });
+
+  it('refuses a registration moment that is no real moment, and takes the rest of the batch', async () => {
+    const bad = registered('bad-moment', '111222333', 'p1', { registeredAt: '2026-13-01T10:00:00Z' });
+    const good = registered('good', '232262536', 'p2');
+    const r = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [bad, good] });
+    expect(r.acks.map((a) => [a.eventId, a.result, a.code])).to.deep.equal([[bad.eventId, 'rejected', 'ONVOLLEDIG'], [good.eventId, 'accepted', undefined]]);
+  });
+});
