@@ -28,10 +28,10 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
   // Savepoints and statement journals copy each page they touch to a sub-journal: in memory that
   // costs a memcpy, in a temp file a write() (benchmark 1: ~100 µs of CPU per registration).
   db.pragma('temp_store = MEMORY');
-  // Checkpoint the WAL into the database file every 10,000 pages of WAL (80 MB at 8 KiB a page) instead of SQLite's 1,000: a
-  // page written by many commits in between (index pages, the audit and outbox tails) is copied
-  // back once, and the fsync of the checkpoint is paid a tenth as often (benchmark 1: ~20% less
-  // CPU per registration; docs/performance.md).
+  // Checkpoint the WAL into the database file every 10,000 pages of WAL (80 MB at 8 KiB a page)
+  // instead of SQLite's 1,000: a page written by many commits in between (index pages, the audit
+  // and outbox tails) is copied back once, and the fsync of the checkpoint is paid a tenth as often
+  // (benchmark 1: ~20% less CPU per registration; docs/performance.md).
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   migrate(db, migrations);
   return db;
