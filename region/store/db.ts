@@ -6,14 +6,15 @@ export type Db = Database.Database;
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
- * The page size of a new database file: 8 KiB instead of SQLite's 4 KiB. Index pages hold twice
- * the keys (the youth keys are 43 characters), so a bulk import inserts and builds its indexes
- * with fewer page splits and less per-page work (benchmark 2: ~10% less time per million
- * signals), while a registration's commit writes about as many pages (benchmark 1 the same within
- * this machine's noise). It only applies when the file is created; an existing database keeps its
- * page size (docs/operations.md says how to convert one).
+ * The page size of a new database file: SQLite's 4 KiB, chosen after measuring 8 KiB
+ * (docs/performance.md). 8 KiB made a bulk import of a million signals ~10% faster, but each page a
+ * registration changes is one frame in the write-ahead log, so a group commit wrote twice the bytes:
+ * ~10% more server CPU per registration over the HTTP API and a worse p99 (benchmark 1, runs taking
+ * turns). The registration is the path every professional uses; the import runs once per region.
+ * Set explicitly so that a change is a decision; it applies only when the file is created, and an
+ * existing database keeps its own page size.
  */
-export const NEW_DATABASE_PAGE_SIZE = 8192;
+export const NEW_DATABASE_PAGE_SIZE = 4096;
 
 /** Opens a SQLite file with the pragmas this product relies on and brings its schema up to date. */
 export function openDatabase(file: string, migrations: readonly string[]): Db {
@@ -28,7 +29,7 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
   // Savepoints and statement journals copy each page they touch to a sub-journal: in memory that
   // costs a memcpy, in a temp file a write() (benchmark 1: ~100 µs of CPU per registration).
   db.pragma('temp_store = MEMORY');
-  // Checkpoint the WAL into the database file every 10,000 pages of WAL (80 MB at 8 KiB a page)
+  // Checkpoint the WAL into the database file every 10,000 pages of WAL (40 MB at 4 KiB a page)
   // instead of SQLite's 1,000: a page written by many commits in between (index pages, the audit
   // and outbox tails) is copied back once, and the fsync of the checkpoint is paid a tenth as often
   // (benchmark 1: ~20% less CPU per registration; docs/performance.md).

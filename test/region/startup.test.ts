@@ -128,22 +128,24 @@ describe('the database schema', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates a new database with 8 KiB pages and leaves an existing one at its own page size', async () => {
-    const { openDatabase } = await import('../../region/store/db.js');
+  it('creates a new database with 4 KiB pages and leaves an existing one at its own page size', async () => {
+    const { openDatabase, NEW_DATABASE_PAGE_SIZE } = await import('../../region/store/db.js');
     const { REGION_MIGRATIONS } = await import('../../region/store/migrations.js');
     const { default: Database } = await import('better-sqlite3');
     const dir = mkdtempSync(join(tmpdir(), 'vir-pages-'));
     try {
+      expect(NEW_DATABASE_PAGE_SIZE).to.equal(4096);
       const fresh = openDatabase(join(dir, 'new.db'), REGION_MIGRATIONS);
-      expect(fresh.pragma('page_size', { simple: true })).to.equal(8192);
+      expect(fresh.pragma('page_size', { simple: true })).to.equal(4096);
       expect(fresh.pragma('journal_mode', { simple: true })).to.equal('wal');
       fresh.close();
-      // A database made before this change (SQLite's default 4 KiB) keeps its pages and its data.
-      const old = new Database(join(dir, 'old.db'));
-      old.exec('CREATE TABLE kept (x TEXT); INSERT INTO kept VALUES (\'still here\')');
-      old.close();
-      const reopened = openDatabase(join(dir, 'old.db'), REGION_MIGRATIONS);
-      expect(reopened.pragma('page_size', { simple: true })).to.equal(4096);
+      // A database made with other pages (as a development build of this product briefly did, with 8 KiB) keeps them and its data.
+      const other = new Database(join(dir, 'other.db'));
+      other.pragma('page_size = 8192');
+      other.exec('CREATE TABLE kept (x TEXT); INSERT INTO kept VALUES (\'still here\')');
+      other.close();
+      const reopened = openDatabase(join(dir, 'other.db'), REGION_MIGRATIONS);
+      expect(reopened.pragma('page_size', { simple: true })).to.equal(8192);
       expect(reopened.prepare('SELECT x FROM kept').pluck().get()).to.equal('still here');
       expect(reopened.pragma('integrity_check', { simple: true })).to.equal('ok');
       reopened.close();
