@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { BsnVault } from '../../region/crypto/bsn-vault.js';
 import { isValidBsn } from '../../region/domain/bsn.js';
 import { isServiceNumber } from '../../region/domain/service-number.js';
-import { addYears, dateInZone, isCalendarDate } from '../../region/domain/calendar.js';
+import { dateInZone, isCalendarDate } from '../../region/domain/calendar.js';
+import { maxRemovalDate } from '../../region/domain/signal-rules.js';
 import { isMatch } from '../../region/domain/matching.js';
 import { archiveEnd, goesToArchive, type RemovalReason } from '../../region/domain/removal.js';
 import type { Db } from '../../region/store/db.js';
@@ -161,12 +162,12 @@ export function createNationalIndex(ctx: NationalContext) {
           return reject(e, 'ONVOLLEDIG', 'a registered event needs drieentwintigOp, verwijderdatum, gemeente, meldingsbevoegde and registratietijdstip');
         }
         const registeredAt = Date.parse(e.registeredAt);
-        if (Number.isNaN(registeredAt)) return reject(e, 'ONVOLLEDIG', 'registratietijdstip is not a real moment');
-        // The two years of 7.1.4.5 run from the day of registration in the covenant areas' time zone,
-        // as the region counts them: not from the UTC date of the timestamp, which is the day before
-        // for a signal made between midnight and 01:00 (02:00 in summer) Dutch time.
+        if (Number.isNaN(registeredAt)) return reject(e, 'ONVOLLEDIG', 'registratietijdstip is not a real moment: give a date and time that exist, such as 2026-03-02T09:00:00Z');
+        // The region's rule (7.1.4.5), from the day of registration in the covenant areas' time zone as
+        // the region counts it: not the UTC date of the timestamp, which is the day before for a
+        // signal made between midnight and 01:00 (02:00 in summer) Dutch time.
         const registeredOn = dateInZone(new Date(registeredAt), ctx.timeZone);
-        if (e.removalDate > e.turns23On || e.removalDate > addYears(registeredOn, 2, 'earlier')) {
+        if (e.removalDate > maxRemovalDate(registeredOn, e.turns23On)) {
           return reject(e, 'VERWIJDERDATUM_TE_LAAT', 'verwijderdatum lies past the legal maximum (7.1.4.5)');
         }
         if (existing) return existing.status === 'active' ? { eventId: e.eventId, result: 'accepted' } : reject(e, 'AL_VERWIJDERD', 'this signal was already removed');

@@ -5,7 +5,8 @@ import { registered, soapCall, startTestNational, type TestNational } from '../h
 /**
  * A batch runs in one transaction and answers its lookups from a snapshot taken at its start
  * (national/services/batch-snapshot.ts); these check that each event still sees what the events
- * before it in the same batch did, and that a failing event is rolled back alone.
+ * before it in the same batch did, and that a failing event is rolled back alone; and how a
+ * registered event's removal date is checked against the legal maximum.
  */
 const removed = (signalId: string, eventId: string): SignalEvent => ({ eventId, kind: 'removed', signalId, occurredAt: '2026-03-03T09:00:00.000Z', reason: 'unjustified' });
 
@@ -64,16 +65,8 @@ describe('a batch of events at the national index', () => {
     const collision = await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [{ ...registered('b2', '111222333', 'pb'), eventId: s1.eventId }] });
     expect(collision.acks[0]).to.include({ result: 'rejected', code: 'ID_IN_GEBRUIK' });
   });
-});
 
-describe('the legal maximum of a registered event at the national index (7.1.4.5)', () => {
-  let t: TestNational;
-  beforeEach(async () => {
-    t = await startTestNational();
-  });
-  afterEach(async () => t.close());
-
-  it('counts the two years from the Dutch day of registration, also just after midnight when the UTC date is the day before', async () => {
+  it('counts the two years of 7.1.4.5 from the Dutch day of registration, also just after midnight when the UTC date is the day before', async () => {
     // 00:30 in Amsterdam on 30 November is 23:30 UTC on 29 November; the region gave the maximum, 30 November 2028.
     const justAfterMidnight = { registeredAt: '2026-11-29T23:30:00.000Z', occurredAt: '2026-11-29T23:30:00.000Z', removalDate: '2028-11-30' };
     const ok = registered('night', '111222333', 'p1', justAfterMidnight);
