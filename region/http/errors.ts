@@ -39,6 +39,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(413).json({ error: { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this endpoint accepts' } });
       return;
     }
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      // Another connection (an operator's CLI import) held the write lock past the busy timeout; the
+      // transaction was rolled back whole.
+      log.warn({ method: req.method, route: req.route?.path }, 'request refused: the database was locked by another writer');
+      res.status(503).set('retry-after', '5').json({ error: { code: 'BUSY', message: 'the index is busy with another write (an operator command); nothing was changed, try again in a few seconds' } });
+      return;
+    }
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       res.status(status).json({ error: { code: 'BAD_REQUEST', message: 'the request could not be read' } });

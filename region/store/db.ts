@@ -34,8 +34,25 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
   // and outbox tails) is copied back once, and the fsync of the checkpoint is paid a tenth as often
   // (benchmark 1: ~20% less CPU per registration; docs/performance.md).
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  takeWriteLockAtBegin(db);
   migrate(db, migrations);
   return db;
+}
+
+/**
+ * Makes `db.transaction(fn)` begin with `BEGIN IMMEDIATE` (`.deferred` stays available): every
+ * transaction takes SQLite's write lock when it begins. A deferred transaction that has read and
+ * then writes gets SQLITE_BUSY at once, without waiting, when another connection holds the write
+ * lock (SQLite cannot let it wait: its snapshot might be stale), so a professional's removal or
+ * informing record failed while an operator's CLI command (`import-signals`, `import-covenant`)
+ * wrote to the same region, or while the background checkpointer restarted the log. Begun
+ * IMMEDIATE, it waits for the lock (busy_timeout) and then reads the latest data.
+ */
+function takeWriteLockAtBegin(db: Db): void {
+  const deferredByDefault = db.transaction;
+  db.transaction = function immediateTransaction(this: Db, fn) {
+    return deferredByDefault.call(this, fn).immediate;
+  } as Db['transaction'];
 }
 
 /** Applies the steps past PRAGMA user_version, each in its own transaction. Returns how many ran. */

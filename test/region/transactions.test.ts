@@ -1,9 +1,33 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { REGION_DB_FILE } from '../../region/create-region.js';
 import { WAL_AUTOCHECKPOINT_PAGES } from '../../region/store/db.js';
 import { BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+
+/** Another process that takes the region's write lock, changes a row, and commits after `ms`: as an operator's CLI import does. */
+function holdWriteLock(dataDir: string, ms: number) {
+  return spawn(
+    process.execPath,
+    [
+      '-e',
+      `const db = new (require(process.argv[1]))(process.argv[2]);
+       db.exec('BEGIN IMMEDIATE');
+       db.exec('UPDATE municipalities SET name = name');
+       process.stdout.write('locked\\n');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[3]));
+       db.exec('COMMIT');
+       db.close();`,
+      createRequire(import.meta.url).resolve('better-sqlite3'),
+      join(dataDir, REGION_DB_FILE),
+      String(ms),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+}
 
 describe('a signal change commits whole or not at all', () => {
   let t: TestRegion;
@@ -128,4 +152,37 @@ describe('a signal change commits whole or not at all', () => {
     }
     expect(grown, 'the database file took in the new pages').to.equal(true);
   });
+
+  it('lets a job that reads and then writes wait for an operator command that holds the write lock, instead of failing', async () => {
+    const body = { bsn: BSN[0], birthDate: '2011-02-03', municipality: '0344', legalGroundConfirmed: true };
+    await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body });
+    t.clock.advanceDays(15); // past informingReminderDays (14): the reminder job finds the signal, then writes its notice
+    // Another process (as the CLI's import-signals) holds the write lock for 400 ms and commits a change:
+    // a transaction that had read before that commit and writes after it would be refused (SQLITE_BUSY).
+    const holder = holdWriteLock(t.dataDir, 400);
+    const exited = once(holder, 'exit');
+    await once(holder.stdout!, 'data');
+    const outcome = t.region.lifecycle.runInformingReminders();
+    const [exitCode] = await exited;
+    expect(exitCode).to.equal(0);
+    expect(outcome).to.deep.equal({ reminders: 1 });
+    const notices = await call(t.baseUrl, 'GET', '/api/v1/notices', as(area.a));
+    expect(notices.body.map((n: { kind: string }) => n.kind)).to.include('informing-reminder');
+  });
+
+  it('answers 503 with Retry-After when an operator command holds the write lock past the busy timeout, and changes nothing', async () => {
+    const body = { bsn: BSN[0], birthDate: '2011-02-03', municipality: '0344', legalGroundConfirmed: true };
+    const holder = holdWriteLock(t.dataDir, 6000); // longer than the server's 5 s busy timeout
+    const exited = once(holder, 'exit');
+    await once(holder.stdout!, 'data');
+    const refused = await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body });
+    await exited;
+    expect(refused.status).to.equal(503);
+    expect(refused.headers.get('retry-after')).to.equal('5');
+    expect(refused.body.error).to.include({ code: 'BUSY' });
+    expect(refused.body.error.message).to.match(/try again/);
+    expect(count('SELECT COUNT(*) n FROM signals')).to.equal(0);
+    const retried = await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body });
+    expect(retried.status).to.equal(201);
+  }).timeout(30_000);
 });
