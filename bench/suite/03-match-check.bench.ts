@@ -19,8 +19,13 @@ import type { Benchmark, BenchResult } from '../lib/types.js';
  * set, of which it is the last user.
  */
 const TARGET_US = 100;
-/** Bare inserts, and registrations (a third on each kind of youth); as many lookups timed apart. */
-const COUNT = 12_000;
+/**
+ * Bare inserts, and registrations (a third on each kind of youth); as many lookups timed apart. The
+ * means carry a few waits of 30-80 ms each (the request connection's checkpoint at the WAL mark,
+ * region/store/checkpointer.ts) that land on one side or the other: with 12,000 of each the figure
+ * moved 52-163 µs between runs of the same code, with 36,000 (about 40 s) 74-123 µs.
+ */
+const COUNT = 36_000;
 
 const summary = (r: MatchCheckResult) => {
   const all = Object.values(r.registerUs).flat();

@@ -23,7 +23,7 @@ describe('the background WAL checkpointer', () => {
     const body = Buffer.alloc(3000, 1);
     // As most of the index's transactions do: BEGIN (deferred), a read, then a write.
     const readThenWrite = db.transaction(() => insert.run((last.get()!.n ?? 0) + 1, body));
-    const checkpointer = startCheckpointer(db, pino({ level: 'silent' }), { intervalMs: 2 });
+    const checkpointer = startCheckpointer(db, pino({ level: 'silent' }), { intervalMs: 2, syncFrames: 50 });
     let commits = 0;
     const failures: string[] = [];
     try {
