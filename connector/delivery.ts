@@ -7,7 +7,9 @@ import { isPermanent, type SyncClient } from './client.js';
  * Delivers the outbox to the national index in batches, in outbox order (so in order per
  * signal). Accepted and duplicate events are marked delivered; an event the national index
  * rejects goes to the dead letters and never blocks the others. A batch refused as a whole is
- * split, so the one bad event is found.
+ * split, so the one bad event is found. Once an event is delivered or dead, its sealed payload
+ * (the BSN, the professional's contact details) is erased: nothing reads it again (reconcile sends
+ * from the signals themselves), and the region must not keep a BSN its signal no longer holds.
  */
 interface Row {
   seq: number;
@@ -19,8 +21,8 @@ export function createDelivery(ctx: RegionContext, outbox: Outbox, client: SyncC
   const { db } = ctx;
   const q = {
     pending: db.prepare<[number], Row>('SELECT seq, event_id, payload FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT ?'),
-    delivered: db.prepare('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE event_id = ? AND delivered_at IS NULL'),
-    dead: db.prepare('UPDATE outbox SET dead_at = ?, dead_code = ?, last_error = ?, attempts = attempts + 1 WHERE event_id = ? AND delivered_at IS NULL'),
+    delivered: db.prepare("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, payload = X'' WHERE event_id = ? AND delivered_at IS NULL"),
+    dead: db.prepare("UPDATE outbox SET dead_at = ?, dead_code = ?, last_error = ?, attempts = attempts + 1, payload = X'' WHERE event_id = ? AND delivered_at IS NULL"),
     failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq IN (SELECT value FROM json_each(?))'),
   };
 

@@ -7,6 +7,8 @@ import { uuid7 } from '../store/ids.js';
  * The outbox of signal events for the national index, written in the same transaction as the
  * signal change (so nothing is lost and nothing is sent that did not happen). Each row holds one
  * event sealed with the BSN key (it carries the BSN), an idempotency id, and its delivery state.
+ * The sealed event is erased once it is delivered or dead (connector/delivery.ts); the row stays,
+ * for the operator's counts and dead letters.
  */
 export interface OutboxSignal {
   id: string;

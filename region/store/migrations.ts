@@ -314,4 +314,9 @@ export const REGION_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX match_participants_signal ON match_participants(signal_id);
   `,
+  // 8: the sealed events (BSN, contact details) of outbox rows already delivered or dead are erased,
+  // as the connector now does at delivery: a removed signal's BSN stayed in its delivered events
+  `
+  UPDATE outbox SET payload = X'' WHERE (delivered_at IS NOT NULL OR dead_at IS NOT NULL) AND length(payload) > 0;
+  `,
 ];

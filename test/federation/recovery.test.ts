@@ -24,6 +24,12 @@ describe('recovery between a region and the national index', () => {
       expect(dead[0]).to.include({ signalId: early.id, kind: 'removed', code: 'ONBEKENDE_MELDING' });
       const active = nat.national.ctx.db.prepare("SELECT COUNT(*) AS n FROM signals WHERE region_id = 'regio-a' AND status = 'active'").get() as { n: number };
       expect(active.n).to.equal(1);
+      // Delivered and dead events no longer hold their sealed event (a BSN, contact details).
+      const outbox = t.region.ctx.db.prepare('SELECT kind, delivered_at IS NOT NULL AS delivered, dead_at IS NOT NULL AS dead, length(payload) AS bytes FROM outbox ORDER BY seq').all();
+      expect(outbox).to.deep.equal([
+        { kind: 'removed', delivered: 0, dead: 1, bytes: 0 },
+        { kind: 'registered', delivered: 1, dead: 0, bytes: 0 },
+      ]);
     } finally {
       await t.close();
       await nat.close();

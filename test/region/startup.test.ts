@@ -153,4 +153,26 @@ describe('the database schema', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('erases, on upgrade, the sealed events of outbox rows already delivered or dead, and keeps the pending ones', async () => {
+    const { openDatabase } = await import('../../region/store/db.js');
+    const { REGION_MIGRATIONS } = await import('../../region/store/migrations.js');
+    const dir = mkdtempSync(join(tmpdir(), 'vir-outbox-'));
+    try {
+      const file = join(dir, 'region.db');
+      const before = openDatabase(file, REGION_MIGRATIONS.slice(0, 7));
+      const insert = before.prepare("INSERT INTO outbox (event_id, signal_id, kind, payload, created_at, delivered_at, dead_at) VALUES (?, 's', 'registered', ?, '2026-01-01T00:00:00Z', ?, ?)");
+      insert.run('delivered', Buffer.alloc(200, 1), '2026-01-01T00:00:01Z', null);
+      insert.run('dead', Buffer.alloc(200, 2), null, '2026-01-01T00:00:01Z');
+      insert.run('pending', Buffer.alloc(200, 3), null, null);
+      before.close();
+      const after = openDatabase(file, REGION_MIGRATIONS);
+      const rows = after.prepare('SELECT event_id, payload FROM outbox ORDER BY seq').all() as { event_id: string; payload: Buffer }[];
+      expect(rows.map((r) => [r.event_id, r.payload.length])).to.deep.equal([['delivered', 0], ['dead', 0], ['pending', 200]]);
+      expect(rows[2].payload.equals(Buffer.alloc(200, 3))).to.equal(true);
+      after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
