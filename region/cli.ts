@@ -9,6 +9,7 @@ import { addImportPersonsCommand } from './cli/import-persons.js';
 import { CliError, databaseFile, runCommand, say, withRegion } from './cli/run.js';
 import { regionStatus, statusTable } from './cli/status.js';
 import { parseInput } from './http/errors.js';
+import { AppError } from './errors.js';
 import type { Actor } from './services/context.js';
 import { REGION_MIGRATIONS } from './store/migrations.js';
 
@@ -52,6 +53,27 @@ function createAdminTokenCommand(config: RegionConfig, options: { label?: string
   const { id, token } = withRegion(config, {}, (s) => s.covenant.createAdminToken(SYSTEM, label));
   say(`admin token ${id}${label ? ` (${label})` : ''} created; it is shown only this once, store it safely:`);
   say(token);
+}
+
+function adminTokensCommand(config: RegionConfig): void {
+  const tokens = withRegion(config, { mustExist: true }, (s) => s.covenant.listAdminTokens());
+  if (tokens.length === 0) {
+    say('no admin tokens (create one with create-admin-token)');
+    return;
+  }
+  for (const t of tokens) say(`${t.id}  created ${t.createdAt}  ${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}${t.label ? `  ${t.label}` : ''}`);
+}
+
+function revokeAdminTokenCommand(config: RegionConfig, id: string): void {
+  const result = withRegion(config, { mustExist: true }, (s) => {
+    try {
+      return s.covenant.revokeAdminToken(SYSTEM, id);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') throw new CliError(`no admin token with id ${id} (admin-tokens lists them)`);
+      throw err;
+    }
+  });
+  say(result.already ? `admin token ${id} was already revoked at ${result.revokedAt}` : `admin token ${id} revoked; it is refused from the next request on`);
 }
 
 function importCovenantCommand(config: RegionConfig, file: string): void {
@@ -101,6 +123,17 @@ program
   .description('create an admin token for the admin API and print it (only this once; it is stored hashed)')
   .option('--label <text>', 'what the token is for, e.g. the administrator\'s team')
   .action((options: { label?: string }) => runCommand((config) => createAdminTokenCommand(config, options)));
+
+program
+  .command('admin-tokens')
+  .description('list the admin tokens made with create-admin-token: id, when created, active or revoked, label')
+  .action(() => runCommand(adminTokensCommand));
+
+program
+  .command('revoke-admin-token')
+  .description('revoke an admin token (by the id create-admin-token or admin-tokens printed); it is refused from its next request on')
+  .argument('<id>', 'the token\'s id')
+  .action((id: string) => runCommand((config) => revokeAdminTokenCommand(config, id)));
 
 program
   .command('import-covenant')

@@ -88,6 +88,11 @@ export function createCovenantService(ctx: RegionContext) {
     apiKeyByHash: db.prepare<[string], { id: string; institution_id: string }>('SELECT id, institution_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL'),
     insertAdminToken: db.prepare('INSERT INTO admin_tokens (id, token_hash, label, created_at) VALUES (?, ?, ?, ?)'),
     adminTokenByHash: db.prepare<[string], { id: string }>('SELECT id FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL'),
+    adminTokens: db.prepare<[], { id: string; label: string | null; created_at: string; revoked_at: string | null }>(
+      'SELECT id, label, created_at, revoked_at FROM admin_tokens ORDER BY created_at, id',
+    ),
+    adminTokenById: db.prepare<[string], { id: string; revoked_at: string | null }>('SELECT id, revoked_at FROM admin_tokens WHERE id = ?'),
+    revokeAdminToken: db.prepare('UPDATE admin_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
   };
   const at = (): string => ctx.now().toISOString();
   const log = (actor: Actor, action: string, objectType: string, objectId: string, outcome = 'ok'): void =>
@@ -197,6 +202,18 @@ export function createCovenantService(ctx: RegionContext) {
       return { id, token };
     }),
     authenticateAdminToken: (token: string) => q.adminTokenByHash.get(secretHash(token)) ?? null,
+    /** The admin tokens made through this service (not the bootstrap token of the configuration), revoked ones too. */
+    listAdminTokens: () => q.adminTokens.all().map((t) => ({ id: t.id, label: t.label, createdAt: t.created_at, revokedAt: t.revoked_at })),
+    /** Revokes an admin token from its next request on (tokens are checked against the database at every request). */
+    revokeAdminToken: db.transaction((actor: Actor, id: string): { id: string; revokedAt: string; already: boolean } => {
+      const row = q.adminTokenById.get(id);
+      if (!row) throw notFound('admin token');
+      if (row.revoked_at) return { id, revokedAt: row.revoked_at, already: true };
+      const revokedAt = at();
+      q.revokeAdminToken.run(revokedAt, id);
+      log(actor, 'admin-token.revoke', 'admin-token', id);
+      return { id, revokedAt, already: false };
+    }),
 
     /** Imports a covenant setup file in one transaction: all of it, or nothing. */
     importSetup: db.transaction((actor: Actor, setup: CovenantSetup) => {

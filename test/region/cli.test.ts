@@ -185,6 +185,42 @@ describe('the region operator CLI', function () {
     }
   });
 
+  it('lists admin tokens and revokes one, which the running server refuses from its next request on', async () => {
+    const created = await region(['create-admin-token', '--label', 'leverancier']);
+    const id = /^admin token (\S+) \(leverancier\)/m.exec(created.stdout)?.[1];
+    const token = /^(viradm_\S+)$/m.exec(created.stdout)?.[1];
+    expect(id, created.stdout).to.be.a('string');
+    const server = createRegion(loadConfig({}, { dataDir, port: 0, host: '127.0.0.1', demo: false, log: { level: 'silent' } }));
+    try {
+      const baseUrl = `http://127.0.0.1:${await server.start()}`;
+      expect((await call(baseUrl, 'GET', '/api/v1/admin/municipalities', { token })).status).to.equal(200);
+      const listed = await region(['admin-tokens']);
+      expect(listed.code, listed.stderr).to.equal(0);
+      expect(listed.stdout).to.match(new RegExp(`^${id}  created \\S+  active  leverancier$`, 'm'));
+
+      const revoked = await region(['revoke-admin-token', id!]);
+      expect(revoked.code, revoked.stderr).to.equal(0);
+      expect(revoked.stdout.trim()).to.equal(`admin token ${id} revoked; it is refused from the next request on`);
+      expect((await call(baseUrl, 'GET', '/api/v1/admin/municipalities', { token })).status).to.equal(401);
+      expect((await region(['admin-tokens'])).stdout).to.match(new RegExp(`^${id}  created \\S+  revoked \\S+  leverancier$`, 'm'));
+      expect((await region(['revoke-admin-token', id!])).stdout).to.match(/was already revoked at/);
+    } finally {
+      await server.close();
+    }
+    const unknown = await region(['revoke-admin-token', 'no-such-id']);
+    expect(unknown.code).to.equal(1);
+    expect(failureLines(unknown)).to.deep.equal(['no admin token with id no-such-id (admin-tokens lists them)']);
+    const audit = new Database(join(dataDir, REGION_DB_FILE), { readonly: true });
+    try {
+      expect(audit.prepare("SELECT action, object_id FROM audit_log WHERE action LIKE 'admin-token.%' ORDER BY seq").all()).to.deep.equal([
+        { action: 'admin-token.create', object_id: id },
+        { action: 'admin-token.revoke', object_id: id },
+      ]);
+    } finally {
+      audit.close();
+    }
+  });
+
   it('verify-audit reports an intact chain, and after tampering names the first broken entry and exits 2', async () => {
     expect((await region(['import-covenant', EXAMPLE_FILE])).code).to.equal(0);
     const entries = EXAMPLE.municipalities.length + EXAMPLE.institutions.length + EXAMPLE_PROFESSIONALS;
