@@ -319,4 +319,8 @@ export const REGION_MIGRATIONS: readonly string[] = [
   `
   UPDATE outbox SET payload = X'' WHERE (delivered_at IS NOT NULL OR dead_at IS NOT NULL) AND length(payload) > 0;
   `,
+  // 9: outbox_signal was never used by a query; every signal change paid for its entry
+  `
+  DROP INDEX IF EXISTS outbox_signal;
+  `,
 ];

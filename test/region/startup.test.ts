@@ -154,7 +154,7 @@ describe('the database schema', () => {
     }
   });
 
-  it('erases, on upgrade, the sealed events of outbox rows already delivered or dead, and keeps the pending ones', async () => {
+  it('erases, on upgrade, the sealed events of outbox rows already delivered or dead, keeps the pending ones, and drops the unused index', async () => {
     const { openDatabase } = await import('../../region/store/db.js');
     const { REGION_MIGRATIONS } = await import('../../region/store/migrations.js');
     const dir = mkdtempSync(join(tmpdir(), 'vir-outbox-'));
@@ -170,6 +170,8 @@ describe('the database schema', () => {
       const rows = after.prepare('SELECT event_id, payload FROM outbox ORDER BY seq').all() as { event_id: string; payload: Buffer }[];
       expect(rows.map((r) => [r.event_id, r.payload.length])).to.deep.equal([['delivered', 0], ['dead', 0], ['pending', 200]]);
       expect(rows[2].payload.equals(Buffer.alloc(200, 3))).to.equal(true);
+      // The index no query used is gone (step 9), the table's own are there.
+      expect(after.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").pluck().all()).to.deep.equal(['outbox_pending', 'sqlite_autoindex_outbox_1']);
       after.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
