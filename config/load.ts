@@ -47,6 +47,8 @@ export const configSchema = z.strictObject({
     longPollSeconds: z.number().int().min(0).max(25),
     requestTimeoutMs: z.number().int().min(1000).max(300_000),
     backoff: z.strictObject({ baseMs: z.number().int().min(1), maxMs: z.number().int().min(1) }),
+    /** Days a delivered outbox event (id, kind, signal id, delivery state; its sealed event is erased at delivery) is kept. */
+    deliveredRetentionDays: z.number().int().min(1).max(3650),
   }),
   /** The family function: residential addresses of institutions (BAG ids) that never make a family match. */
   family: z.strictObject({

@@ -7,7 +7,9 @@ import type { SignalService } from './signals.js';
  * - an active signal whose removal date has come is removed: archived when its term expired,
  *   not archived when the removal date is the youth's 23rd birthday;
  * - an archived signal is destroyed when its archive ends (5 years, or the 23rd birthday);
- * - a signal not informed after N days gives its professional one reminder.
+ * - a signal not informed after N days gives its professional one reminder;
+ * - an outbox event delivered to the national index more than `national.deliveredRetentionDays`
+ *   ago is deleted (its sealed event was erased at delivery; dead letters stay for the operator).
  * Each signal is removed in its own transaction, so a run stopped mid-way leaves no half state
  * and the next run finishes the work.
  */
@@ -17,6 +19,7 @@ export interface RemovalCounts {
   age23: number;
   archiveDestroyed: number;
   idempotencyKeysPruned: number;
+  deliveredEventsPruned: number;
 }
 
 export function createLifecycleService(ctx: RegionContext, signals: SignalService, notices: NoticeService) {
@@ -36,6 +39,7 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
     ),
     markReminded: db.prepare('UPDATE signals SET informing_reminded_at = ? WHERE id = ?'),
     pruneIdempotency: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
+    pruneDelivered: db.prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?'),
   };
   const system = { kind: 'system' } as const;
 
@@ -61,7 +65,7 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
     /** One removal run; `heartbeat` is called after every signal (renews the job's lease). */
     runRemoval(heartbeat: () => void = () => {}): RemovalCounts {
       const day = today(ctx);
-      const counts: RemovalCounts = { expired: 0, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0 };
+      const counts: RemovalCounts = { expired: 0, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0, deliveredEventsPruned: 0 };
       for (const s of q.dueActive.all(day)) {
         const atTwentyThree = s.removal_date >= s.turns23_on;
         signals.removeBySystem(s.id, atTwentyThree ? 'age-23' : 'expired');
@@ -75,6 +79,8 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
       }
       const idemCutoff = new Date(ctx.now().getTime() - ctx.config.idempotency.retentionHours * 3_600_000).toISOString();
       counts.idempotencyKeysPruned = q.pruneIdempotency.run(idemCutoff).changes;
+      const deliveredCutoff = new Date(ctx.now().getTime() - ctx.config.national.deliveredRetentionDays * 86_400_000).toISOString();
+      counts.deliveredEventsPruned = q.pruneDelivered.run(deliveredCutoff).changes;
       audit.record({ ...auditActor(system), action: 'lifecycle.removal-run', outcome: 'ok', detail: counts }, ctx.now());
       return counts;
     },

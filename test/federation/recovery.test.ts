@@ -30,6 +30,13 @@ describe('recovery between a region and the national index', () => {
         { kind: 'removed', delivered: 0, dead: 1, bytes: 0 },
         { kind: 'registered', delivered: 1, dead: 0, bytes: 0 },
       ]);
+      // After national.deliveredRetentionDays (30) the removal run deletes the delivered event; the dead letter stays.
+      t.clock.advanceDays(29);
+      expect(t.region.lifecycle.runRemoval().deliveredEventsPruned).to.equal(0);
+      t.clock.advanceDays(2);
+      expect(t.region.lifecycle.runRemoval().deliveredEventsPruned).to.equal(1);
+      expect(t.region.ctx.db.prepare('SELECT kind FROM outbox').pluck().all()).to.deep.equal(['removed']);
+      expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector/dead-letters', { token: ADMIN_TOKEN })).body).to.have.length(1);
     } finally {
       await t.close();
       await nat.close();

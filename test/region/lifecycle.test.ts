@@ -28,15 +28,15 @@ describe('automatic removal and archive (7.1.4.5, 7.1.4.6)', () => {
     const a = await register(area.a, BSN[0], { removalDate: '2026-04-01' });
     const b = await register(area.b, BSN[0]);
     t.clock.set('2026-03-31T23:30:00+02:00');
-    expect((await t.region.scheduler.runLifecycle()).removal).to.deep.equal({ expired: 0, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0 });
+    expect((await t.region.scheduler.runLifecycle()).removal).to.deep.equal({ expired: 0, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0, deliveredEventsPruned: 0 });
     t.clock.set('2026-04-01T00:05:00+02:00');
-    expect((await t.region.scheduler.runLifecycle()).removal).to.deep.equal({ expired: 1, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0 });
+    expect((await t.region.scheduler.runLifecycle()).removal).to.deep.equal({ expired: 1, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0, deliveredEventsPruned: 0 });
     expect(await get(area.a, a.id)).to.include({ status: 'archived', removalReason: 'expired', archiveUntil: '2031-04-01' });
     const m = await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.b));
     expect(m.body.status).to.equal('ended');
     const notices = (await call(t.baseUrl, 'GET', '/api/v1/notices', as(area.b))).body;
     expect(notices[0]).to.include({ kind: 'participant-left', matchEnded: true });
-    expect(runAudit().at(-1)).to.deep.equal({ expired: 1, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0 });
+    expect(runAudit().at(-1)).to.deep.equal({ expired: 1, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0, deliveredEventsPruned: 0 });
   });
 
   it('removes a signal without archive on the youth\'s 23rd birthday', async () => {
@@ -91,7 +91,7 @@ describe('automatic removal and archive (7.1.4.5, 7.1.4.6)', () => {
     db.prepare("INSERT INTO job_runs (job, started_at, lease_until) VALUES ('removal', ?, ?)").run('2026-03-02T08:59:00.000Z', '2026-03-02T09:00:30.000Z');
     expect(await t.region.jobRuns.runExclusive('removal', () => t.region.lifecycle.runRemoval())).to.equal(null);
     t.clock.advanceDays(1);
-    expect(await t.region.jobRuns.runExclusive('removal', () => t.region.lifecycle.runRemoval())).to.deep.equal({ expired: 0, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0 });
+    expect(await t.region.jobRuns.runExclusive('removal', () => t.region.lifecycle.runRemoval())).to.deep.equal({ expired: 0, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0, deliveredEventsPruned: 0 });
     const abandoned = db.prepare("SELECT counts FROM job_runs WHERE job = 'removal' ORDER BY id LIMIT 1").get() as { counts: string };
     expect(JSON.parse(abandoned.counts)).to.deep.equal({ abandoned: true });
   });
