@@ -39,7 +39,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(413).json({ error: { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this endpoint accepts' } });
       return;
     }
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+    if (String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) {
       // Another connection (an operator's CLI import) held the write lock past the busy timeout; the
       // transaction was rolled back whole.
       log.warn({ method: req.method, route: req.route?.path }, 'request refused: the database was locked by another writer');

@@ -43,10 +43,10 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
  * Makes `db.transaction(fn)` begin with `BEGIN IMMEDIATE` (`.deferred` stays available): every
  * transaction takes SQLite's write lock when it begins. A deferred transaction that has read and
  * then writes gets SQLITE_BUSY at once, without waiting, when another connection holds the write
- * lock (SQLite cannot let it wait: its snapshot might be stale), so a professional's removal or
- * informing record failed while an operator's CLI command (`import-signals`, `import-covenant`)
- * wrote to the same region, or while the background checkpointer restarted the log. Begun
- * IMMEDIATE, it waits for the lock (busy_timeout) and then reads the latest data.
+ * lock (SQLite cannot let it wait: its snapshot might be stale), so a job that reads first (the
+ * informing reminders, test/region/transactions.test.ts) failed while an operator's CLI command
+ * (`import-signals`, `import-covenant`) wrote to the same region. Begun IMMEDIATE, it waits for the
+ * lock (busy_timeout) and then reads the latest data.
  */
 function takeWriteLockAtBegin(db: Db): void {
   const deferredByDefault = db.transaction;
