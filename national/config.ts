@@ -36,6 +36,8 @@ export const nationalConfigSchema = z.strictObject({
       apiKey: z.string().min(1, 'is required'),
       apiKeyHeader: z.string().default('X-API-KEY'),
       timeoutMs: z.number().int().min(100).default(10_000),
+      /** Seconds between attempts to look up again the family links the BRP could not give at delivery. */
+      retrySeconds: z.number().int().min(1).default(300),
     })
     .nullable()
     .default(null),

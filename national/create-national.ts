@@ -12,13 +12,17 @@ import { openDatabase } from '../region/store/db.js';
 import type { NationalConfig } from './config.js';
 import { createSoapApp } from './http/soap-server.js';
 import { createFeed } from './services/feed.js';
-import { createNationalIndex } from './services/index.js';
+import { createNationalIndex, UNAVAILABLE, type FamilyLookup } from './services/index.js';
 import { NATIONAL_MIGRATIONS } from './store/migrations.js';
 import { createBrpPersonenClient } from '../region/brp/client.js';
 import { familyLinks } from '../region/domain/family.js';
 
-/** Family links of a person from the BRP; null when the BRP is down or does not know the BSN (no family matching for it then). */
-function familyLookup(config: NationalConfig, log: Logger): (bsn: string) => Promise<string[] | null> {
+/**
+ * Family links of a person from the BRP; null when the BRP does not know the BSN (no family
+ * matching for it then); UNAVAILABLE when the BRP could not answer (the index looks it up again
+ * later, see retryFamilyLookups).
+ */
+function familyLookup(config: NationalConfig, log: Logger): FamilyLookup {
   const client = createBrpPersonenClient({ baseUrl: config.brp!.personenUrl, apiKey: config.brp!.apiKey, apiKeyHeader: config.brp!.apiKeyHeader, timeoutMs: config.brp!.timeoutMs });
   const institutions = new Set(config.institutionAddressIds);
   return async (bsn) => {
@@ -26,8 +30,8 @@ function familyLookup(config: NationalConfig, log: Logger): (bsn: string) => Pro
       const person = await client.lookup(bsn);
       return person ? familyLinks(person, institutions) : null;
     } catch (err) {
-      log.warn({ error: (err as Error).name }, 'BRP lookup for family links failed');
-      return null;
+      log.warn({ error: (err as Error).name }, 'BRP lookup for family links failed; it is tried again later');
+      return UNAVAILABLE;
     }
   };
 }
@@ -54,6 +58,18 @@ export function createNational(config: NationalConfig, options: NationalOptions 
   let server: Server | null = null;
   let task: ScheduledTask | null = null;
   let checkpointer: Checkpointer | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let retrying: Promise<unknown> | null = null;
+  function retryFamilyLookups(): void {
+    if (retrying) return;
+    retrying = index
+      .retryFamilyLookups()
+      .then((r) => (r.found + r.unknown + r.stillUnavailable > 0 ? log.info(r, 'family links looked up again') : undefined))
+      .catch((err: Error) => log.error({ err: { name: err.name, message: err.message } }, 'looking up family links again failed'))
+      .finally(() => {
+        retrying = null;
+      });
+  }
 
   function dailyRun(): void {
     try {
@@ -87,12 +103,19 @@ export function createNational(config: NationalConfig, options: NationalOptions 
           checkpointer = startCheckpointer(db, log);
           task = cron.schedule('15 0 * * *', dailyRun, { timezone: config.timeZone, noOverlap: true });
           dailyRun();
+          if (config.brp) {
+            retryTimer = setInterval(retryFamilyLookups, config.brp.retrySeconds * 1000);
+            retryTimer.unref();
+          }
           const a = server!.address();
           resolve(typeof a === 'object' && a ? a.port : config.port);
         });
       }),
     close: async (): Promise<void> => {
       void task?.destroy();
+      if (retryTimer) clearInterval(retryTimer);
+      retryTimer = null;
+      await retrying;
       feed.wakeAll();
       if (server) {
         const s = server;

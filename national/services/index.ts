@@ -27,8 +27,14 @@ export interface NationalContext {
   timeZone: string;
   now: () => Date;
   /** The national index's own population register lookups (for family links); null without BRP access. */
-  lookupFamily: ((bsn: string) => Promise<string[] | null>) | null;
+  lookupFamily: FamilyLookup | null;
 }
+
+/** What a family lookup gives when the BRP could not answer: the signal is looked up again later. */
+export const UNAVAILABLE = 'unavailable';
+/** A person's family links from the BRP; null when the BRP does not know the BSN. */
+export type FamilyLookup = (bsn: string) => Promise<string[] | null | typeof UNAVAILABLE>;
+type Links = string[] | null | typeof UNAVAILABLE;
 
 interface SignalRow {
   region_id: string;
@@ -56,6 +62,13 @@ export function createNationalIndex(ctx: NationalContext) {
   let batch: BatchSnapshot | null = null;
   const q = {
     processed: db.prepare<[string], { region_id: string }>('SELECT region_id FROM processed_events WHERE event_id = ?'),
+    addPendingLookup: db.prepare('INSERT OR IGNORE INTO family_lookups_pending (region_id, signal_id, since) VALUES (?, ?, ?)'),
+    pendingLookups: db.prepare<[], { region_id: string; signal_id: string; status: string | null; bsn_sealed: Buffer | null }>(
+      `SELECT p.region_id, p.signal_id, s.status, s.bsn_sealed FROM family_lookups_pending p
+       LEFT JOIN signals s ON s.region_id = p.region_id AND s.signal_id = p.signal_id ORDER BY p.since, p.rowid LIMIT 500`,
+    ),
+    removePendingLookup: db.prepare('DELETE FROM family_lookups_pending WHERE region_id = ? AND signal_id = ?'),
+    failedPendingLookup: db.prepare('UPDATE family_lookups_pending SET attempts = attempts + 1 WHERE region_id = ? AND signal_id = ?'),
     markProcessed: db.prepare('INSERT INTO processed_events (event_id, region_id, result, processed_at) VALUES (?, ?, ?, ?)'),
     signal: db.prepare<[string, string], SignalRow>(`SELECT ${SIGNAL_COLUMNS} FROM signals WHERE region_id = ? AND signal_id = ?`),
     insertSignal: db.prepare(
@@ -153,7 +166,7 @@ export function createNationalIndex(ctx: NationalContext) {
     family.forget(was);
   }
 
-  function applyOne(region: string, e: SignalEvent, links: string[] | null): Ack {
+  function applyOne(region: string, e: SignalEvent, links: Links): Ack {
     const existing = batch && !batch.signalMayExist(e.signalId) ? undefined : q.signal.get(region, e.signalId);
     switch (e.kind) {
       case 'registered': {
@@ -176,7 +189,8 @@ export function createNationalIndex(ctx: NationalContext) {
         // A youth without active signals or a match before this one has only this signal now: no match to make or change.
         if (batch && batch.youthUntouched(youthKey)) batch.touchYouth(youthKey);
         else rematch(youthKey, null);
-        if (links) family.setLinks(region, e.signalId, links);
+        if (links === UNAVAILABLE) q.addPendingLookup.run(region, e.signalId, at());
+        else if (links) family.setLinks(region, e.signalId, links);
         return { eventId: e.eventId, result: 'accepted' };
       }
       case 'extended': {
@@ -196,7 +210,7 @@ export function createNationalIndex(ctx: NationalContext) {
   }
 
   /** One event, idempotent on its id, inside the caller's transaction. */
-  function applyEvent(region: string, e: SignalEvent, links: string[] | null): Ack {
+  function applyEvent(region: string, e: SignalEvent, links: Links): Ack {
     const seen = batch ? batch.processedBy(e.eventId) : q.processed.get(e.eventId)?.region_id;
     if (seen !== undefined) return seen === region ? { eventId: e.eventId, result: 'duplicate' } : reject(e, 'ID_IN_GEBRUIK', 'this gebeurtenisId belongs to another region');
     const ack = applyOne(region, e, links);
@@ -213,7 +227,7 @@ export function createNationalIndex(ctx: NationalContext) {
    * answered from the batch's snapshot where it can. Any failure, of an event or of the snapshot,
    * throws EventFailed (and so rolls the attempt back whole).
    */
-  const deliverAllTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, string[] | null>): Ack[] => {
+  const deliverAllTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, Links>): Ack[] => {
     try {
       batch = snapshots(region, events, keyed);
       const acks = events.map((e) => applyEvent(region, e, links.get(e.eventId) ?? null));
@@ -228,7 +242,7 @@ export function createNationalIndex(ctx: NationalContext) {
 
   /** After a failure: each event in its own savepoint, so a failing event is rolled back alone. */
   const applyTx = db.transaction(applyEvent);
-  const deliverTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, string[] | null>): Ack[] =>
+  const deliverTx = db.transaction((region: string, events: SignalEvent[], links: Map<string, Links>): Ack[] =>
     events.map((e) => {
       try {
         return applyTx(region, e, links.get(e.eventId) ?? null);
@@ -239,6 +253,12 @@ export function createNationalIndex(ctx: NationalContext) {
     }),
   );
 
+  /** Links found on a second try, for a signal that may have gone meanwhile. */
+  const applyLateLinksTx = db.transaction((region: string, signalId: string, links: string[] | null) => {
+    if (links && q.signal.get(region, signalId)?.status === 'active') family.setLinks(region, signalId, links);
+    q.removePendingLookup.run(region, signalId);
+  });
+
   const removeDueTx = db.transaction((due: { region_id: string; signal_id: string; removal_date: string; turns23_on: string }) => {
     const row = q.signal.get(due.region_id, due.signal_id)!;
     removeSignal(row, due.removal_date >= due.turns23_on ? 'age-23' : 'expired');
@@ -248,7 +268,7 @@ export function createNationalIndex(ctx: NationalContext) {
     /** Applies a batch: each event in its own transaction and with its own acknowledgement, so one bad event never blocks the batch. */
     async deliver(region: string, events: SignalEvent[]): Promise<Ack[]> {
       // The family links come from the national index's own BRP lookups, before the transactions.
-      const links = new Map<string, string[] | null>();
+      const links = new Map<string, Links>();
       if (ctx.lookupFamily) {
         const lookup = ctx.lookupFamily;
         await Promise.all(events.filter((e) => e.kind === 'registered' && e.bsn && isValidBsn(e.bsn) && !q.processed.get(e.eventId)).map(async (e) => links.set(e.eventId, await lookup(e.bsn!))));
@@ -280,6 +300,32 @@ export function createNationalIndex(ctx: NationalContext) {
       });
       return { missing, surplus, head: feed.head(region), matches };
     }),
+
+    /**
+     * Looks up again the family links of signals whose lookup found the BRP unavailable at
+     * delivery, oldest first; stops at the first that still finds it unavailable. A family match
+     * they make reaches the regions through their feeds, as at delivery.
+     */
+    async retryFamilyLookups(): Promise<{ found: number; unknown: number; stillUnavailable: number }> {
+      const counts = { found: 0, unknown: 0, stillUnavailable: 0 };
+      if (!ctx.lookupFamily) return counts;
+      for (const p of q.pendingLookups.all()) {
+        if (p.status !== 'active' || !p.bsn_sealed) {
+          q.removePendingLookup.run(p.region_id, p.signal_id);
+          continue;
+        }
+        const links = await ctx.lookupFamily(vault.open(p.bsn_sealed));
+        if (links === UNAVAILABLE) {
+          q.failedPendingLookup.run(p.region_id, p.signal_id);
+          counts.stillUnavailable++;
+          break;
+        }
+        applyLateLinksTx(p.region_id, p.signal_id, links);
+        counts[links ? 'found' : 'unknown']++;
+      }
+      feed.wake();
+      return counts;
+    },
 
     /** The national removal run: the same rules as a region's (7.1.4.5, 7.1.4.6). */
     runRemoval: () => {

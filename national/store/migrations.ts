@@ -69,4 +69,14 @@ export const NATIONAL_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX family_keys_key ON family_keys(key);
   `,
+  // 3: signals whose family links the BRP could not give at delivery (it was down): looked up again later
+  `
+  CREATE TABLE family_lookups_pending (
+    region_id TEXT NOT NULL,
+    signal_id TEXT NOT NULL,
+    since TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (region_id, signal_id)
+  );
+  `,
 ];

@@ -42,3 +42,38 @@ describe('a family split over two regions', () => {
     }
   });
 });
+
+describe('family links the national index could not look up at delivery', () => {
+  it('are looked up again once the BRP answers, and both regions then hear of the family match', async () => {
+    const brp = await startFakeBrp({ personen: personen() });
+    brp.setMode('unavailable');
+    const nat = await startTestNational({ brp: { personenUrl: brp.personenUrl, apiKey: brp.apiKey, timeoutMs: 1000, retrySeconds: 1 } });
+    const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
+    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+    const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+    const pending = (): number => nat.national.ctx.db.prepare('SELECT COUNT(*) FROM family_lookups_pending').pluck().get() as number;
+    try {
+      const a = await setupArea(ra.baseUrl);
+      const b = await setupArea(rb.baseUrl);
+      const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
+      expect((await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).status).to.equal(201);
+      expect((await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') })).status).to.equal(201);
+      // Both signals reach the national index; their links wait for the BRP, and no family match is made yet.
+      await eventually(() => pending() === 2, 10_000, 'both lookups pending');
+      expect((await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body).to.deep.equal([]);
+
+      brp.setMode('up');
+      for (const [t, who, other] of [[ra, a.a, 'Bea Beta'], [rb, b.b, 'Anna Alfa']] as const) {
+        const m = await eventually(async () => (await call(t.baseUrl, 'GET', '/api/v1/matches', as(who))).body[0], 10_000, 'the family match');
+        expect(m.kind).to.equal('family');
+        expect(m.participants.find((p: any) => !p.own).professional).to.deep.include({ name: other });
+      }
+      expect(pending()).to.equal(0);
+    } finally {
+      await ra.close();
+      await rb.close();
+      await nat.close();
+      await brp.close();
+    }
+  });
+});
