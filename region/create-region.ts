@@ -76,7 +76,7 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const verification = createVerification(ctx, persons, signals, family, notices);
   const scheduler = createScheduler(ctx, jobRuns, lifecycle, verification);
   const checker = createCheckerService(ctx, matches);
-  const handover = createHandoverService(ctx, notices, coordination, matches);
+  const handover = createHandoverService(ctx, notices, coordination, matches, outbox);
   const dataSubject = createDataSubjectService(ctx, signals, lifecycle);
   const bulkImport = createBulkImportService(ctx, matches, coordination);
   const portal = createPortalServices(ctx, covenant);

@@ -94,6 +94,10 @@ export function createNationalIndex(ctx: NationalContext) {
     ),
     dueArchive: db.prepare("UPDATE signals SET status = 'removed', youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL, archive_until = NULL, professional = NULL WHERE status = 'archived' AND archive_until <= ?"),
     activeOfRegion: db.prepare<[string], { signal_id: string; removal_date: string; youth_key: string }>("SELECT signal_id, removal_date, youth_key FROM signals WHERE region_id = ? AND status = 'active'"),
+    setProfessional: db.prepare('UPDATE signals SET professional = ? WHERE region_id = ? AND signal_id = ?'),
+    activeMatchesOfSignal: db.prepare<[string, string], { id: string; kind: string }>(
+      "SELECT m.id, m.kind FROM match_participants mp JOIN matches m ON m.id = mp.match_id WHERE mp.region_id = ? AND mp.signal_id = ? AND mp.left_at IS NULL AND m.status = 'active'",
+    ),
     activeMatchesOfRegion: db.prepare<[string], { match_id: string }>(
       "SELECT DISTINCT mp.match_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id WHERE mp.region_id = ? AND mp.left_at IS NULL AND m.status = 'active'",
     ),
@@ -108,6 +112,25 @@ export function createNationalIndex(ctx: NationalContext) {
 
   function arose(matchId: string, rows: SignalRow[], region: string): Omit<MatchEvent, 'seq'> {
     return { kind: 'arose', matchId, family: false, ownSignalIds: rows.filter((r) => r.region_id === region).map((r) => r.signal_id), participants: rows.map(participant) };
+  }
+
+  /**
+   * The region handed the signal over to a colleague (7.1.3.3) and registered it again with the new
+   * professional: the national index keeps the new contact details, and every region with a signal
+   * in the signal's matches hears of the participant again ('joined' with the same key), so the
+   * other regions show the new contact.
+   */
+  function handedOver(row: SignalRow, professional: string): void {
+    q.setProfessional.run(professional, row.region_id, row.signal_id);
+    const updated = participant({ ...row, professional });
+    const now = at();
+    for (const m of q.activeMatchesOfSignal.all(row.region_id, row.signal_id)) {
+      const members = q.participants.all(m.id);
+      for (const region of new Set(members.map((p) => p.region_id))) {
+        const ownSignalIds = members.filter((p) => p.region_id === region).map((p) => p.signal_id);
+        feed.append(region, { kind: 'joined', matchId: m.id, family: m.kind === 'family', ownSignalIds, participants: [updated] }, now);
+      }
+    }
   }
 
   /** Brings the youth's national match in line with its active signals and tells the regions concerned. */
@@ -183,7 +206,12 @@ export function createNationalIndex(ctx: NationalContext) {
         if (e.removalDate > maxRemovalDate(registeredOn, e.turns23On)) {
           return reject(e, 'VERWIJDERDATUM_TE_LAAT', 'verwijderdatum lies past the legal maximum (7.1.4.5)');
         }
-        if (existing) return existing.status === 'active' ? { eventId: e.eventId, result: 'accepted' } : reject(e, 'AL_VERWIJDERD', 'this signal was already removed');
+        if (existing) {
+          if (existing.status !== 'active') return reject(e, 'AL_VERWIJDERD', 'this signal was already removed');
+          const professional = JSON.stringify(e.professional);
+          if (existing.professional !== professional) handedOver(existing, professional);
+          return { eventId: e.eventId, result: 'accepted' };
+        }
         const youthKey = batch ? batch.youthKey(e.bsn) : vault.youthKey(e.bsn);
         q.insertSignal.run(region, e.signalId, youthKey, vault.seal(e.bsn), e.turns23On, e.municipality, JSON.stringify(e.professional), e.registeredAt, e.removalDate);
         // A youth without active signals or a match before this one has only this signal now: no match to make or change.

@@ -4,19 +4,24 @@ import { auditActor, type Actor, type RegionContext } from './context.js';
 import type { CoordinationService } from './coordination.js';
 import type { NoticeService } from './notices.js';
 import type { MatchService } from './matches.js';
+import type { Outbox } from './outbox.js';
 
 /**
  * An institution's coordinator hands a professional's active signals over to a colleague of the
  * same institution (7.1.3.3), in one transaction: the signals, their places in matches and the
- * regievoerder role move; both professionals are told, and so are the other participants.
+ * regievoerder role move; both professionals are told, and so are the other participants. Each
+ * moved signal is registered again with the national index under the colleague (the same signal
+ * id), so that other regions' matches show the new contact details.
  */
-export function createHandoverService(ctx: RegionContext, notices: NoticeService, coordination: CoordinationService, matches: MatchService) {
+export function createHandoverService(ctx: RegionContext, notices: NoticeService, coordination: CoordinationService, matches: MatchService, outbox: Outbox) {
   const { db, audit } = ctx;
   const q = {
     professional: db.prepare<[string], { id: string; institution_id: string; authorised: number; is_coordinator: number }>(
       'SELECT id, institution_id, authorised, is_coordinator FROM professionals WHERE id = ?',
     ),
-    activeSignals: db.prepare<[string], { id: string; match_id: string | null }>("SELECT id, match_id FROM signals WHERE professional_id = ? AND status = 'active'"),
+    activeSignals: db.prepare<[string], { id: string; match_id: string | null; bsn_sealed: Buffer; municipality: string; registered_at: string; removal_date: string; turns23_on: string }>(
+      "SELECT id, match_id, bsn_sealed, municipality, registered_at, removal_date, turns23_on FROM signals WHERE professional_id = ? AND status = 'active'",
+    ),
     moveSignal: db.prepare('UPDATE signals SET professional_id = ? WHERE id = ?'),
     moveParticipant: db.prepare('UPDATE match_participants SET professional_id = ? WHERE signal_id = ? AND left_at IS NULL'),
     participants: db.prepare<[string], { signal_id: string; professional_id: string }>(
@@ -48,6 +53,7 @@ export function createHandoverService(ctx: RegionContext, notices: NoticeService
       for (const s of moved) {
         q.moveSignal.run(toId, s.id);
         q.moveParticipant.run(toId, s.id);
+        outbox.registered({ ...s, professional_id: toId }, ctx.vault.open(s.bsn_sealed));
         if (s.match_id && q.matchActive.get(s.match_id)?.status === 'active') matchIds.add(s.match_id);
       }
       for (const matchId of matchIds) {

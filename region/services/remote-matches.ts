@@ -39,6 +39,7 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     national: db.prepare<[string], { match_id: string | null }>('SELECT match_id FROM national_matches WHERE national_match_id = ?'),
     endNational: db.prepare("UPDATE national_matches SET status = 'ended' WHERE national_match_id = ?"),
     remoteActive: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM remote_participants WHERE national_match_id = ? AND participant_key = ? AND left_at IS NULL'),
+    remoteContact: db.prepare<[string, string], { contact: string }>('SELECT contact FROM remote_participants WHERE national_match_id = ? AND participant_key = ? AND left_at IS NULL'),
     addRemote: db.prepare(
       `INSERT INTO remote_participants (match_id, national_match_id, participant_key, region_id, contact, registered_at, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (national_match_id, participant_key) DO UPDATE SET match_id = excluded.match_id, contact = excluded.contact, left_at = NULL`,
@@ -111,6 +112,11 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     }
     q.mapNational.run(event.matchId, matchId);
     const fresh = remote.filter((p) => (q.remoteActive.get(event.matchId, p.key)?.n ?? 0) === 0);
+    // A participant already in the match with other contact details: their region handed the signal over (7.1.3.3).
+    const changed = remote.filter((p) => {
+      const before = q.remoteContact.get(event.matchId, p.key)?.contact;
+      return before !== undefined && before !== JSON.stringify(remoteContact(p));
+    });
     for (const p of remote) q.addRemote.run(matchId, event.matchId, p.key, p.region, JSON.stringify(remoteContact(p)), p.registeredAt, at());
     const locals = q.localPros.all(matchId).map((r) => r.professional_id);
     if (created) {
@@ -121,6 +127,9 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
       }
     } else if (fresh.length > 0) {
       for (const p of locals) notices.toProfessional(p, 'participant-joined', matchId, { family: event.family, remote: fresh.map(remoteContact) });
+    }
+    if (!created && changed.length > 0) {
+      for (const p of locals) notices.toProfessional(p, 'participant-changed', matchId, { family: event.family, remote: changed.map(remoteContact) });
     }
     coordination.participantsChanged(matchId);
   }

@@ -46,6 +46,29 @@ describe('federation through the national index (in one process)', () => {
     expect(status.body.cursor).to.be.greaterThan(0);
   });
 
+  it('shows the other region the colleague who took over a signal in a cross-region match (hand-over, 7.1.3.3), and tells its professional', async () => {
+    await registerSignal(ra, a.a, BSN[3]);
+    await registerSignal(rb, b.b, BSN[3]);
+    const otherInB = async () => (await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b))).body[0]?.participants.find((p: any) => !p.own)?.professional;
+    await eventually(async () => (await otherInB())?.name === 'Anna Alfa', 10_000, 'the match in region B');
+
+    const handover = await call(ra.baseUrl, 'POST', `/api/v1/admin/institutions/${a.a.institutionId}/handovers`, { token: ADMIN_TOKEN, body: { from: a.a.professionalId, to: a.a2.professionalId } });
+    expect(handover.status, JSON.stringify(handover.body)).to.equal(200);
+    const now = await eventually(async () => {
+      const p = await otherInB();
+      return p?.name === 'Adam Alfa' && p;
+    }, 10_000, 'the new contact in region B');
+    expect(now).to.deep.include({ region: 'regio-a' });
+    const matches = (await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b))).body;
+    expect(matches).to.have.length(1);
+    expect(matches[0].participants.filter((p: any) => !p.own)).to.have.length(1);
+    const changed = (await call(rb.baseUrl, 'GET', '/api/v1/notices', as(b.b))).body.filter((n: any) => n.kind === 'participant-changed');
+    expect(changed).to.have.length(1);
+    expect(changed[0].professionals.map((p: any) => p.name)).to.deep.equal(['Adam Alfa']);
+    const held = nat.national.ctx.db.prepare("SELECT professional FROM signals WHERE region_id = 'regio-a'").pluck().all() as string[];
+    expect(held.map((j) => JSON.parse(j).name)).to.deep.equal(['Adam Alfa']);
+  });
+
   it('tells nobody twice when the national index reports a match the region already found', async () => {
     await registerSignal(ra, a.a, BSN[1]);
     await registerSignal(ra, a.b, BSN[1]);
