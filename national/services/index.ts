@@ -197,6 +197,15 @@ export function createNationalIndex(ctx: NationalContext) {
         if (!e.turns23On || !isCalendarDate(e.turns23On) || !e.removalDate || !isCalendarDate(e.removalDate) || !e.professional || !e.registeredAt || !e.municipality) {
           return reject(e, 'ONVOLLEDIG', 'a registered event needs drieentwintigOp, verwijderdatum, gemeente, meldingsbevoegde and registratietijdstip');
         }
+        // A signal the index holds already: sent again, after a hand-over with the colleague's contact
+        // details. Nothing else of it changes (an extension may have moved its removal date past the
+        // two years from registration, so the checks below are for new signals only).
+        if (existing) {
+          if (existing.status !== 'active') return reject(e, 'AL_VERWIJDERD', 'this signal was already removed');
+          const professional = JSON.stringify(e.professional);
+          if (existing.professional !== professional) handedOver(existing, professional);
+          return { eventId: e.eventId, result: 'accepted' };
+        }
         const registeredAt = Date.parse(e.registeredAt);
         if (Number.isNaN(registeredAt)) return reject(e, 'ONVOLLEDIG', 'registratietijdstip is not a real moment: give a date and time that exist, such as 2026-03-02T09:00:00Z');
         // The region's rule (7.1.4.5), from the day of registration in the covenant areas' time zone as
@@ -205,12 +214,6 @@ export function createNationalIndex(ctx: NationalContext) {
         const registeredOn = dateInZone(new Date(registeredAt), ctx.timeZone);
         if (e.removalDate > maxRemovalDate(registeredOn, e.turns23On)) {
           return reject(e, 'VERWIJDERDATUM_TE_LAAT', 'verwijderdatum lies past the legal maximum (7.1.4.5)');
-        }
-        if (existing) {
-          if (existing.status !== 'active') return reject(e, 'AL_VERWIJDERD', 'this signal was already removed');
-          const professional = JSON.stringify(e.professional);
-          if (existing.professional !== professional) handedOver(existing, professional);
-          return { eventId: e.eventId, result: 'accepted' };
         }
         const youthKey = batch ? batch.youthKey(e.bsn) : vault.youthKey(e.bsn);
         q.insertSignal.run(region, e.signalId, youthKey, vault.seal(e.bsn), e.turns23On, e.municipality, JSON.stringify(e.professional), e.registeredAt, e.removalDate);

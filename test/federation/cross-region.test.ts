@@ -47,10 +47,15 @@ describe('federation through the national index (in one process)', () => {
   });
 
   it('shows the other region the colleague who took over a signal in a cross-region match (hand-over, 7.1.3.3), and tells its professional', async () => {
-    await registerSignal(ra, a.a, BSN[3]);
+    const signal = await registerSignal(ra, a.a, BSN[3]);
     await registerSignal(rb, b.b, BSN[3]);
     const otherInB = async () => (await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b))).body[0]?.participants.find((p: any) => !p.own)?.professional;
     await eventually(async () => (await otherInB())?.name === 'Anna Alfa', 10_000, 'the match in region B');
+    // Extended 100 days later to the legal maximum from then: past two years from its registration.
+    ra.clock.advanceDays(100);
+    const extended = await call(ra.baseUrl, 'POST', `/api/v1/signals/${signal.id}/extension`, { ...as(a.a), body: {} });
+    expect(extended.status, JSON.stringify(extended.body)).to.equal(200);
+    expect(extended.body.removalDate > '2028-03-02').to.equal(true);
 
     const handover = await call(ra.baseUrl, 'POST', `/api/v1/admin/institutions/${a.a.institutionId}/handovers`, { token: ADMIN_TOKEN, body: { from: a.a.professionalId, to: a.a2.professionalId } });
     expect(handover.status, JSON.stringify(handover.body)).to.equal(200);
@@ -65,8 +70,9 @@ describe('federation through the national index (in one process)', () => {
     const changed = (await call(rb.baseUrl, 'GET', '/api/v1/notices', as(b.b))).body.filter((n: any) => n.kind === 'participant-changed');
     expect(changed).to.have.length(1);
     expect(changed[0].professionals.map((p: any) => p.name)).to.deep.equal(['Adam Alfa']);
-    const held = nat.national.ctx.db.prepare("SELECT professional FROM signals WHERE region_id = 'regio-a'").pluck().all() as string[];
-    expect(held.map((j) => JSON.parse(j).name)).to.deep.equal(['Adam Alfa']);
+    const held = nat.national.ctx.db.prepare("SELECT professional, removal_date FROM signals WHERE region_id = 'regio-a'").all() as { professional: string; removal_date: string }[];
+    expect(held.map((r) => [JSON.parse(r.professional).name, r.removal_date])).to.deep.equal([['Adam Alfa', extended.body.removalDate]]);
+    expect((await call(ra.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.deadLetters).to.equal(0);
   });
 
   it('tells nobody twice when the national index reports a match the region already found', async () => {
