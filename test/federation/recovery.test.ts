@@ -43,19 +43,27 @@ describe('recovery between a region and the national index', () => {
     }
   });
 
-  it('reconciles on demand: signals the national index lacks are sent again', async () => {
+  it('reconciles on demand: signals the national index lacks are sent again, an extended one with its extension', async () => {
     const nat = await startTestNational();
     const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
     try {
       const area = await setupArea(t.baseUrl);
       const s = await registerSignal(t, area.a, BSN[0]);
-      await registerSignal(t, area.a, BSN[1]);
+      const extendedOne = await registerSignal(t, area.a, BSN[1]);
+      await registerSignal(t, area.a, BSN[2]);
+      // Extended 100 days later to the legal maximum from then: past two years from its registration.
+      t.clock.advanceDays(100);
+      const extended = await call(t.baseUrl, 'POST', `/api/v1/signals/${extendedOne.id}/extension`, { ...as(area.a), body: {} });
+      expect(extended.body.removalDate > '2028-03-02', JSON.stringify(extended.body)).to.equal(true);
       const count = () => (nat.national.ctx.db.prepare("SELECT COUNT(*) AS n FROM signals WHERE region_id = 'regio-a' AND status = 'active'").get() as { n: number }).n;
-      await eventually(() => count() === 2 || undefined, 10_000, 'delivery');
-      nat.national.ctx.db.prepare('DELETE FROM signals WHERE signal_id = ?').run(s.id);
+      const removalDateAtNational = (id: string) => nat.national.ctx.db.prepare('SELECT removal_date FROM signals WHERE signal_id = ?').pluck().get(id);
+      await eventually(() => (count() === 3 && removalDateAtNational(extendedOne.id) === extended.body.removalDate) || undefined, 10_000, 'delivery');
+      nat.national.ctx.db.prepare('DELETE FROM signals WHERE signal_id IN (?, ?)').run(s.id, extendedOne.id);
       const r = await call(t.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
-      expect(r.body).to.deep.include({ missing: 1, surplus: 0 });
-      await eventually(() => count() === 2 || undefined, 10_000, 'the repair');
+      expect(r.body).to.deep.include({ missing: 2, surplus: 0 });
+      await eventually(() => count() === 3 || undefined, 10_000, 'the repair');
+      await eventually(() => removalDateAtNational(extendedOne.id) === extended.body.removalDate || undefined, 10_000, 'the extension');
+      expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.deadLetters).to.equal(0);
     } finally {
       await t.close();
       await nat.close();
