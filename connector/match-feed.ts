@@ -1,6 +1,4 @@
 import type { MatchEvent } from '../national/protocol/types.js';
-import { dateInZone } from '../region/domain/calendar.js';
-import { maxRemovalDate } from '../region/domain/signal-rules.js';
 import type { RegionContext } from '../region/services/context.js';
 import type { Outbox } from '../region/services/outbox.js';
 import type { RemoteMatches } from '../region/services/remote-matches.js';
@@ -42,12 +40,7 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     for (const id of missing) {
       const s = q.signal.get(id);
       if (!s || s.status !== 'active' || !s.bsn_sealed) continue;
-      // The national index checks a registered event's removal date against two years from the day
-      // of registration (7.1.4.5); an extension may have moved it past that. So the signal goes
-      // with the date it could have had then, and its present date follows as an extension.
-      const firstTerm = maxRemovalDate(dateInZone(new Date(s.registered_at), ctx.config.timeZone), s.turns23_on!);
-      outbox.registered({ ...s, removal_date: s.removal_date! < firstTerm ? s.removal_date : firstTerm }, ctx.vault.open(s.bsn_sealed));
-      outbox.extended(s);
+      outbox.sentAgain(s, ctx.vault.open(s.bsn_sealed));
     }
     for (const id of surplus) {
       const s = q.signal.get(id);

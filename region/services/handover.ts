@@ -53,7 +53,7 @@ export function createHandoverService(ctx: RegionContext, notices: NoticeService
       for (const s of moved) {
         q.moveSignal.run(toId, s.id);
         q.moveParticipant.run(toId, s.id);
-        outbox.registered({ ...s, professional_id: toId }, ctx.vault.open(s.bsn_sealed));
+        outbox.sentAgain({ ...s, professional_id: toId }, ctx.vault.open(s.bsn_sealed));
         if (s.match_id && q.matchActive.get(s.match_id)?.status === 'active') matchIds.add(s.match_id);
       }
       for (const matchId of matchIds) {

@@ -2,6 +2,8 @@ import type { SignalEvent, WireRemovalReason } from '../../national/protocol/typ
 import type { RegionContext } from './context.js';
 import type { NoticeService } from './notices.js';
 import { uuid7 } from '../store/ids.js';
+import { dateInZone } from '../domain/calendar.js';
+import { maxRemovalDate } from '../domain/signal-rules.js';
 
 /**
  * The outbox of signal events for the national index, written in the same transaction as the
@@ -35,6 +37,19 @@ export function createOutbox(ctx: RegionContext, notices: NoticeService) {
     return { id, name: c.name, function: c.function, email: c.email, phone: c.phone, institution: c.institution.name };
   }
 
+  function registered(s: OutboxSignal, bsn: string): void {
+    if (!enabled) return;
+    add({
+      eventId: uuid7(), kind: 'registered', signalId: s.id, occurredAt: ctx.now().toISOString(), bsn, turns23On: s.turns23_on!,
+      municipality: s.municipality, professional: professionalOf(s.professional_id), registeredAt: s.registered_at, removalDate: s.removal_date!,
+    });
+  }
+
+  function extended(s: OutboxSignal): void {
+    if (!enabled) return;
+    add({ eventId: uuid7(), kind: 'extended', signalId: s.id, occurredAt: ctx.now().toISOString(), removalDate: s.removal_date! });
+  }
+
   return {
     enabled,
     /** Called by the connector to be woken when a new event is written. */
@@ -42,16 +57,21 @@ export function createOutbox(ctx: RegionContext, notices: NoticeService) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    registered(s: OutboxSignal, bsn: string): void {
+    registered,
+    extended,
+    /**
+     * An active signal sent again, for the national index to learn it or its present details (a
+     * reconcile; a hand-over's new professional): as registered with the removal date it could have
+     * had at registration, since the national index checks a new signal's date against two years
+     * from then (7.1.4.5) and an extension may have moved it past that; then its present date as an
+     * extension. For a signal the national index holds, the registered event only brings the
+     * professional's contact details.
+     */
+    sentAgain(s: OutboxSignal, bsn: string): void {
       if (!enabled) return;
-      add({
-        eventId: uuid7(), kind: 'registered', signalId: s.id, occurredAt: ctx.now().toISOString(), bsn, turns23On: s.turns23_on!,
-        municipality: s.municipality, professional: professionalOf(s.professional_id), registeredAt: s.registered_at, removalDate: s.removal_date!,
-      });
-    },
-    extended(s: OutboxSignal): void {
-      if (!enabled) return;
-      add({ eventId: uuid7(), kind: 'extended', signalId: s.id, occurredAt: ctx.now().toISOString(), removalDate: s.removal_date! });
+      const firstTerm = maxRemovalDate(dateInZone(new Date(s.registered_at), ctx.config.timeZone), s.turns23_on!);
+      registered({ ...s, removal_date: s.removal_date! < firstTerm ? s.removal_date : firstTerm }, bsn);
+      extended(s);
     },
     removed(signalId: string, reason: WireRemovalReason): void {
       if (!enabled) return;
