@@ -19,6 +19,16 @@ export interface FamilyRow {
   registered_at: string;
 }
 type Ref = { region: string; signalId: string };
+
+/** What a family lookup gives when the BRP could not answer: the signal is looked up again later. */
+export const UNAVAILABLE = 'unavailable';
+/** A person's family links from the BRP; null when the BRP does not know the BSN. */
+export type FamilyLookup = (bsn: string) => Promise<string[] | null | typeof UNAVAILABLE>;
+export interface RetriedLookups {
+  found: number;
+  unknown: number;
+  stillUnavailable: number;
+}
 const keyOf = (r: Ref): string => `${r.region}:${r.signalId}`;
 
 export function createNationalFamily(db: Db, vault: BsnVault, feed: Feed, now: () => Date) {
@@ -44,6 +54,13 @@ export function createNationalFamily(db: Db, vault: BsnVault, feed: Feed, now: (
        ON CONFLICT (match_id, region_id, signal_id) DO UPDATE SET left_at = NULL`,
     ),
     leave: db.prepare('UPDATE match_participants SET left_at = ? WHERE match_id = ? AND region_id = ? AND signal_id = ? AND left_at IS NULL'),
+    addPendingLookup: db.prepare('INSERT OR IGNORE INTO family_lookups_pending (region_id, signal_id, since) VALUES (?, ?, ?)'),
+    pendingLookups: db.prepare<[], { region_id: string; signal_id: string; status: string | null; bsn_sealed: Buffer | null }>(
+      `SELECT p.region_id, p.signal_id, s.status, s.bsn_sealed FROM family_lookups_pending p
+       LEFT JOIN signals s ON s.region_id = p.region_id AND s.signal_id = p.signal_id ORDER BY p.since, p.rowid LIMIT 500`,
+    ),
+    removePendingLookup: db.prepare('DELETE FROM family_lookups_pending WHERE region_id = ? AND signal_id = ?'),
+    failedPendingLookup: db.prepare('UPDATE family_lookups_pending SET attempts = attempts + 1 WHERE region_id = ? AND signal_id = ?'),
   };
   const at = (): string => now().toISOString();
   /** Signals leaving for good, as they were: their rows may already be erased. */
@@ -149,14 +166,50 @@ export function createNationalFamily(db: Db, vault: BsnVault, feed: Feed, now: (
     return { seeds: [...seeds.values()], matches };
   }
 
+  function setLinks(region: string, signalId: string, links: readonly string[]): void {
+    const ref = { region, signalId };
+    const before = neighbourhood(ref);
+    q.clearKeys.run(region, signalId);
+    for (const l of links) q.setKey.run(region, signalId, vault.keyedHash(`family\n${l}`));
+    const after = neighbourhood(ref);
+    refresh([...before.seeds, ...after.seeds], before.matches);
+  }
+
+  /** Links found on a second try, for a signal that may have gone meanwhile. */
+  const setLateLinks = db.transaction((region: string, signalId: string, links: string[] | null) => {
+    if (links && q.signal.get(region, signalId)) setLinks(region, signalId, links);
+    q.removePendingLookup.run(region, signalId);
+  });
+
   return {
-    setLinks(region: string, signalId: string, links: readonly string[]): void {
-      const ref = { region, signalId };
-      const before = neighbourhood(ref);
-      q.clearKeys.run(region, signalId);
-      for (const l of links) q.setKey.run(region, signalId, vault.keyedHash(`family\n${l}`));
-      const after = neighbourhood(ref);
-      refresh([...before.seeds, ...after.seeds], before.matches);
+    setLinks,
+    /** The BRP could not give the signal's links at delivery: looked up again by retryLookups. */
+    lookUpLater(region: string, signalId: string): void {
+      q.addPendingLookup.run(region, signalId, at());
+    },
+    /**
+     * Looks up again the links of signals whose lookup found the BRP unavailable, oldest first;
+     * stops at the first that still finds it unavailable. A family match they make reaches the
+     * regions through their feeds, as at delivery.
+     */
+    async retryLookups(lookup: FamilyLookup): Promise<RetriedLookups> {
+      const counts = { found: 0, unknown: 0, stillUnavailable: 0 };
+      for (const p of q.pendingLookups.all()) {
+        if (p.status !== 'active' || !p.bsn_sealed) {
+          q.removePendingLookup.run(p.region_id, p.signal_id);
+          continue;
+        }
+        const links = await lookup(vault.open(p.bsn_sealed));
+        if (links === UNAVAILABLE) {
+          q.failedPendingLookup.run(p.region_id, p.signal_id);
+          counts.stillUnavailable++;
+          break;
+        }
+        setLateLinks(p.region_id, p.signal_id, links);
+        counts[links ? 'found' : 'unknown']++;
+      }
+      feed.wake();
+      return counts;
     },
     /** A signal left for good; `was` is its row before the change (its contact details for the 'left' events). */
     forget(was: FamilyRow): void {

@@ -11,7 +11,7 @@ import type { Db } from '../../region/store/db.js';
 import type { Ack, MatchEvent, Participant, ProfessionalContact, SignalEvent } from '../protocol/types.js';
 import { createBatchSnapshots, type BatchSnapshot } from './batch-snapshot.js';
 import type { Feed } from './feed.js';
-import { createNationalFamily } from './family.js';
+import { createNationalFamily, UNAVAILABLE, type FamilyLookup, type RetriedLookups } from './family.js';
 
 /**
  * The national index: receives every region's signal events (idempotent on event id), holds the
@@ -30,10 +30,6 @@ export interface NationalContext {
   lookupFamily: FamilyLookup | null;
 }
 
-/** What a family lookup gives when the BRP could not answer: the signal is looked up again later. */
-export const UNAVAILABLE = 'unavailable';
-/** A person's family links from the BRP; null when the BRP does not know the BSN. */
-export type FamilyLookup = (bsn: string) => Promise<string[] | null | typeof UNAVAILABLE>;
 type Links = string[] | null | typeof UNAVAILABLE;
 
 interface SignalRow {
@@ -62,13 +58,6 @@ export function createNationalIndex(ctx: NationalContext) {
   let batch: BatchSnapshot | null = null;
   const q = {
     processed: db.prepare<[string], { region_id: string }>('SELECT region_id FROM processed_events WHERE event_id = ?'),
-    addPendingLookup: db.prepare('INSERT OR IGNORE INTO family_lookups_pending (region_id, signal_id, since) VALUES (?, ?, ?)'),
-    pendingLookups: db.prepare<[], { region_id: string; signal_id: string; status: string | null; bsn_sealed: Buffer | null }>(
-      `SELECT p.region_id, p.signal_id, s.status, s.bsn_sealed FROM family_lookups_pending p
-       LEFT JOIN signals s ON s.region_id = p.region_id AND s.signal_id = p.signal_id ORDER BY p.since, p.rowid LIMIT 500`,
-    ),
-    removePendingLookup: db.prepare('DELETE FROM family_lookups_pending WHERE region_id = ? AND signal_id = ?'),
-    failedPendingLookup: db.prepare('UPDATE family_lookups_pending SET attempts = attempts + 1 WHERE region_id = ? AND signal_id = ?'),
     markProcessed: db.prepare('INSERT INTO processed_events (event_id, region_id, result, processed_at) VALUES (?, ?, ?, ?)'),
     signal: db.prepare<[string, string], SignalRow>(`SELECT ${SIGNAL_COLUMNS} FROM signals WHERE region_id = ? AND signal_id = ?`),
     insertSignal: db.prepare(
@@ -220,7 +209,7 @@ export function createNationalIndex(ctx: NationalContext) {
         // A youth without active signals or a match before this one has only this signal now: no match to make or change.
         if (batch && batch.youthUntouched(youthKey)) batch.touchYouth(youthKey);
         else rematch(youthKey, null);
-        if (links === UNAVAILABLE) q.addPendingLookup.run(region, e.signalId, at());
+        if (links === UNAVAILABLE) family.lookUpLater(region, e.signalId);
         else if (links) family.setLinks(region, e.signalId, links);
         return { eventId: e.eventId, result: 'accepted' };
       }
@@ -284,12 +273,6 @@ export function createNationalIndex(ctx: NationalContext) {
     }),
   );
 
-  /** Links found on a second try, for a signal that may have gone meanwhile. */
-  const applyLateLinksTx = db.transaction((region: string, signalId: string, links: string[] | null) => {
-    if (links && q.signal.get(region, signalId)?.status === 'active') family.setLinks(region, signalId, links);
-    q.removePendingLookup.run(region, signalId);
-  });
-
   const removeDueTx = db.transaction((due: { region_id: string; signal_id: string; removal_date: string; turns23_on: string }) => {
     const row = q.signal.get(due.region_id, due.signal_id)!;
     removeSignal(row, due.removal_date >= due.turns23_on ? 'age-23' : 'expired');
@@ -332,31 +315,9 @@ export function createNationalIndex(ctx: NationalContext) {
       return { missing, surplus, head: feed.head(region), matches };
     }),
 
-    /**
-     * Looks up again the family links of signals whose lookup found the BRP unavailable at
-     * delivery, oldest first; stops at the first that still finds it unavailable. A family match
-     * they make reaches the regions through their feeds, as at delivery.
-     */
-    async retryFamilyLookups(): Promise<{ found: number; unknown: number; stillUnavailable: number }> {
-      const counts = { found: 0, unknown: 0, stillUnavailable: 0 };
-      if (!ctx.lookupFamily) return counts;
-      for (const p of q.pendingLookups.all()) {
-        if (p.status !== 'active' || !p.bsn_sealed) {
-          q.removePendingLookup.run(p.region_id, p.signal_id);
-          continue;
-        }
-        const links = await ctx.lookupFamily(vault.open(p.bsn_sealed));
-        if (links === UNAVAILABLE) {
-          q.failedPendingLookup.run(p.region_id, p.signal_id);
-          counts.stillUnavailable++;
-          break;
-        }
-        applyLateLinksTx(p.region_id, p.signal_id, links);
-        counts[links ? 'found' : 'unknown']++;
-      }
-      feed.wake();
-      return counts;
-    },
+    /** Looks up again the family links the BRP could not give at delivery (family.ts). */
+    retryFamilyLookups: (): Promise<RetriedLookups> =>
+      ctx.lookupFamily ? family.retryLookups(ctx.lookupFamily) : Promise.resolve({ found: 0, unknown: 0, stillUnavailable: 0 }),
 
     /** The national removal run: the same rules as a region's (7.1.4.5, 7.1.4.6). */
     runRemoval: () => {

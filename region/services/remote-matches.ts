@@ -38,7 +38,6 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     mapNational: db.prepare("INSERT INTO national_matches (national_match_id, match_id, status) VALUES (?, ?, 'active') ON CONFLICT (national_match_id) DO UPDATE SET match_id = excluded.match_id, status = 'active'"),
     national: db.prepare<[string], { match_id: string | null }>('SELECT match_id FROM national_matches WHERE national_match_id = ?'),
     endNational: db.prepare("UPDATE national_matches SET status = 'ended' WHERE national_match_id = ?"),
-    remoteActive: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM remote_participants WHERE national_match_id = ? AND participant_key = ? AND left_at IS NULL'),
     remoteContact: db.prepare<[string, string], { contact: string }>('SELECT contact FROM remote_participants WHERE national_match_id = ? AND participant_key = ? AND left_at IS NULL'),
     addRemote: db.prepare(
       `INSERT INTO remote_participants (match_id, national_match_id, participant_key, region_id, contact, registered_at, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -111,13 +110,16 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
       }
     }
     q.mapNational.run(event.matchId, matchId);
-    const fresh = remote.filter((p) => (q.remoteActive.get(event.matchId, p.key)?.n ?? 0) === 0);
+    const fresh: Participant[] = [];
     // A participant already in the match with other contact details: their region handed the signal over (7.1.3.3).
-    const changed = remote.filter((p) => {
+    const changed: Participant[] = [];
+    for (const p of remote) {
+      const contact = JSON.stringify(remoteContact(p));
       const before = q.remoteContact.get(event.matchId, p.key)?.contact;
-      return before !== undefined && before !== JSON.stringify(remoteContact(p));
-    });
-    for (const p of remote) q.addRemote.run(matchId, event.matchId, p.key, p.region, JSON.stringify(remoteContact(p)), p.registeredAt, at());
+      if (before === undefined) fresh.push(p);
+      else if (before !== contact) changed.push(p);
+      q.addRemote.run(matchId, event.matchId, p.key, p.region, contact, p.registeredAt, at());
+    }
     const locals = q.localPros.all(matchId).map((r) => r.professional_id);
     if (created) {
       const all = q.remoteOf.all(matchId).map((r) => JSON.parse(r.contact) as RemoteContact);
