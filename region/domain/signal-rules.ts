@@ -22,19 +22,18 @@ export interface NewSignalFacts {
   removalDate?: CalendarDate;
 }
 
-/** Checks the youth may be signalled today and returns the removal date to use. */
-export function checkNewSignal(facts: NewSignalFacts, today: CalendarDate): CalendarDate {
+/**
+ * What can be checked of a new signal before anything is looked up: the youth's number, the form of
+ * the birth date, the professional's attestation. The population register is asked about a youth
+ * only for a request that passes these (a lookup on a request that would be refused anyway would
+ * tell the caller what the register holds on any BSN they type).
+ */
+export function checkSignalRequest(facts: NewSignalFacts): void {
   if (!isValidBsn(facts.bsn) && !isServiceNumber(facts.bsn)) {
     throw new AppError('INVALID_BSN', 'bsn is not a valid burgerservicenummer: it must be 9 digits that pass the elfproef', 400);
   }
   if (!isCalendarDate(facts.birthDate)) {
     throw new AppError('INVALID_BIRTH_DATE', 'birthDate must be a real date in the form YYYY-MM-DD', 400);
-  }
-  if (facts.birthDate > today) {
-    throw new AppError('BIRTH_DATE_IN_FUTURE', 'birthDate lies in the future', 400);
-  }
-  if (!isYouthOn(facts.birthDate, today)) {
-    throw new AppError('TOO_OLD', 'the youth is 23 or older: only youths under 23 can be signalled (Jeugdwet 7.1.1.1)', 422);
   }
   if (facts.legalGroundConfirmed !== true) {
     throw new AppError(
@@ -42,6 +41,17 @@ export function checkNewSignal(facts: NewSignalFacts, today: CalendarDate): Cale
       'legalGroundConfirmed must be true: the professional attests a reasonable suspicion of one of the risks of Jeugdwet 7.1.4.1',
       400,
     );
+  }
+}
+
+/** Checks the youth may be signalled today and returns the removal date to use. */
+export function checkNewSignal(facts: NewSignalFacts, today: CalendarDate): CalendarDate {
+  checkSignalRequest(facts);
+  if (facts.birthDate > today) {
+    throw new AppError('BIRTH_DATE_IN_FUTURE', 'birthDate lies in the future', 400);
+  }
+  if (!isYouthOn(facts.birthDate, today)) {
+    throw new AppError('TOO_OLD', 'the youth is 23 or older: only youths under 23 can be signalled (Jeugdwet 7.1.1.1)', 422);
   }
   return checkRemovalDate(facts.removalDate, today, today, turns23On(facts.birthDate));
 }

@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../errors.js';
-import { checkNewSignal, checkRemovalDate } from '../domain/signal-rules.js';
+import { checkNewSignal, checkRemovalDate, checkSignalRequest } from '../domain/signal-rules.js';
 import { archiveEnd, goesToArchive, type RemovalReason } from '../domain/removal.js';
 import { turns23On } from '../domain/youth.js';
 import { auditActor, today, type Actor, type RegionContext } from './context.js';
@@ -130,6 +130,12 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     }
   }
 
+  function checkMunicipality(code: string): void {
+    if (knownMunicipalities.has(code)) return;
+    if (!q.municipality.get(code)) throw new AppError('UNKNOWN_MUNICIPALITY', `municipality ${code} is not part of this covenant area`, 422);
+    knownMunicipalities.add(code);
+  }
+
   function ownSignal(actor: ProfessionalActor, id: string): SignalRow {
     const row = q.byId.get(id);
     if (!row || row.professional_id !== actor.professionalId) throw notFound('signal');
@@ -164,12 +170,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     // The BRP's birth date wins over what was typed in (7.1.4.5 counts from the real 23rd birthday).
     const facts = person?.birthDate ? { ...input, birthDate: person.birthDate } : input;
     const removalDate = checkNewSignal(facts, day);
-    if (!knownMunicipalities.has(input.municipality)) {
-      if (!q.municipality.get(input.municipality)) {
-        throw new AppError('UNKNOWN_MUNICIPALITY', `municipality ${input.municipality} is not part of this covenant area`, 422);
-      }
-      knownMunicipalities.add(input.municipality);
-    }
+    checkMunicipality(input.municipality);
     const youthKey = vault.youthKey(input.bsn);
     // One lookup serves the professional's own active signal, the match check and the history notices.
     const ofYouth = q.ofYouthToCheck.all(youthKey, youthKey, actor.professionalId);
@@ -268,6 +269,17 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
   return {
     /** Registers a signal; the same professional on the same youth gets their active signal back (200). */
     register,
+
+    /**
+     * Refuses, audited as a refused registration, a request that fails what can be checked before the
+     * population register is asked (checkSignalRequest, the municipality): the register is asked
+     * only on behalf of a registration that could succeed.
+     */
+    checkBeforeLookup: (actor: ProfessionalActor, input: RegisterInput): void =>
+      audited(actor, 'signal.register', null, () => {
+        checkSignalRequest(input);
+        checkMunicipality(input.municipality);
+      }),
 
     /** The same, committed together with the other registrations of this turn of the event loop (the API's path). */
     registerGrouped: (...args: Parameters<typeof register>): Promise<Registration> =>

@@ -110,6 +110,25 @@ describe('the population register: family matches, moves and deaths', () => {
     expect(dead.body.error.code).to.equal('DECEASED');
   });
 
+  it('asks the BRP nothing about a BSN sent without the legal ground or for a municipality outside the area, and answers as without a BRP', async () => {
+    const asked = () => brp.exchanges.filter((e) => e.path.includes('/personen')).length;
+    const before = asked();
+    const withoutGround = await call(t.baseUrl, 'POST', '/api/v1/signals', {
+      ...as(area.a), body: { bsn: DECEASED, birthDate: '2008-02-29', municipality: '0344', legalGroundConfirmed: false },
+    });
+    expect(withoutGround.status).to.equal(400);
+    expect(withoutGround.body.error.code).to.equal('LEGAL_GROUND_NOT_CONFIRMED');
+    const elsewhere = await call(t.baseUrl, 'POST', '/api/v1/signals', {
+      ...as(area.a), body: { bsn: UNKNOWN_TO_BRP, birthDate: '2012-05-14', municipality: '9999', legalGroundConfirmed: true },
+    });
+    expect(elsewhere.status).to.equal(422);
+    expect(elsewhere.body.error.code).to.equal('UNKNOWN_MUNICIPALITY');
+    expect(asked()).to.equal(before);
+    const refused = t.region.ctx.db
+      .prepare("SELECT outcome FROM audit_log WHERE action = 'signal.register' ORDER BY seq DESC LIMIT 2").pluck().all();
+    expect(refused).to.deep.equal(['rejected:UNKNOWN_MUNICIPALITY', 'rejected:LEGAL_GROUND_NOT_CONFIRMED']);
+  });
+
   it('registers while the BRP is down, marked unverified, and verifies it once the BRP answers again', async () => {
     brp.setMode('unavailable');
     const r = await register(area.a, CHILD, '2012-01-01');
