@@ -70,10 +70,10 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const outbox = createOutbox(ctx, notices);
   const family = createFamilyMatches(ctx, notices);
   const signals = createSignalService(ctx, matches, notices, outbox, family);
-  const lifecycle = createLifecycleService(ctx, signals, notices);
+  const lifecycle = createLifecycleService(ctx, signals, notices, outbox);
   const jobRuns = createJobRuns(ctx);
   const persons = createPersonRegistry(ctx);
-  const verification = createVerification(ctx, persons, signals, family, notices);
+  const verification = createVerification(ctx, persons, signals, family, notices, lifecycle);
   const scheduler = createScheduler(ctx, jobRuns, lifecycle, verification);
   const checker = createCheckerService(ctx, matches);
   const handover = createHandoverService(ctx, notices, coordination, matches, outbox);

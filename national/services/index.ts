@@ -222,6 +222,9 @@ export function createNationalIndex(ctx: NationalContext) {
       case 'removed': {
         if (!e.reason) return reject(e, 'ONVOLLEDIG', 'a removed event needs a reden');
         if (!existing) return reject(e, 'ONBEKENDE_MELDING', 'no signal with this meldingId');
+        // An archived signal removed for a reason that allows no archive (death, objection,
+        // correction) is destroyed before its archive ends, as in the region (7.1.4.6).
+        if (existing.status === 'archived' && !goesToArchive(e.reason)) q.erase.run(at(), e.reason, region, e.signalId);
         if (existing.status !== 'active') return { eventId: e.eventId, result: 'accepted' };
         removeSignal(existing, e.reason);
         return { eventId: e.eventId, result: 'accepted' };

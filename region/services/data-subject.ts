@@ -74,7 +74,7 @@ export function createDataSubjectService(ctx: RegionContext, signals: SignalServ
         if (r.status === 'active') {
           signals.removeBySystem(r.id, reason);
           active++;
-        } else if (lifecycle.destroyArchived(r.id)) {
+        } else if (lifecycle.destroyArchived(r.id, reason)) {
           archived++;
         }
       }

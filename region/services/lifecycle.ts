@@ -1,12 +1,17 @@
 import { auditActor, today, type RegionContext } from './context.js';
 import type { NoticeService } from './notices.js';
 import type { SignalService } from './signals.js';
+import type { Outbox } from './outbox.js';
+import type { RemovalReason } from '../domain/removal.js';
 
 /**
  * What the index does by itself as time passes (7.1.4.5, 7.1.4.6, 7.1.5.1):
  * - an active signal whose removal date has come is removed: archived when its term expired,
  *   not archived when the removal date is the youth's 23rd birthday;
- * - an archived signal is destroyed when its archive ends (5 years, or the 23rd birthday);
+ * - an archived signal is destroyed when its archive ends (5 years, or the 23rd birthday), and
+ *   at once when the youth dies or a data subject's objection or correction is granted: that
+ *   destruction is sent to the national index as a removal for that reason (its archive ends
+ *   by its own clock otherwise);
  * - a signal not informed after N days gives its professional one reminder;
  * - an outbox event delivered to the national index more than `national.deliveredRetentionDays`
  *   ago is deleted (its sealed event was erased at delivery; dead letters stay for the operator).
@@ -22,7 +27,7 @@ export interface RemovalCounts {
   deliveredEventsPruned: number;
 }
 
-export function createLifecycleService(ctx: RegionContext, signals: SignalService, notices: NoticeService) {
+export function createLifecycleService(ctx: RegionContext, signals: SignalService, notices: NoticeService, outbox: Outbox) {
   const { db, audit } = ctx;
   const q = {
     dueActive: db.prepare<[string], { id: string; removal_date: string; turns23_on: string }>(
@@ -43,9 +48,11 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
   };
   const system = { kind: 'system' } as const;
 
-  const destroyArchived = db.transaction((id: string) => {
+  /** Destroys an archived signal: at the archive's end, or before it for `early` (death, objection, correction). */
+  const destroyArchived = db.transaction((id: string, early?: RemovalReason) => {
     if (q.destroy.run(id).changes === 0) return false;
-    audit.record({ ...auditActor(system), action: 'signal.archive-destroy', objectType: 'signal', objectId: id, outcome: 'ok' }, ctx.now());
+    if (early) outbox.removed(id, early);
+    audit.record({ ...auditActor(system), action: 'signal.archive-destroy', objectType: 'signal', objectId: id, outcome: 'ok', detail: early ? { reason: early } : null }, ctx.now());
     return true;
   });
 
@@ -61,7 +68,7 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
   });
 
   return {
-    destroyArchived: (id: string): boolean => destroyArchived(id),
+    destroyArchived: (id: string, early?: RemovalReason): boolean => destroyArchived(id, early),
     /** One removal run; `heartbeat` is called after every signal (renews the job's lease). */
     runRemoval(heartbeat: () => void = () => {}): RemovalCounts {
       const day = today(ctx);

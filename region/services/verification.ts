@@ -9,18 +9,20 @@ import { auditActor, today, type RegionContext } from './context.js';
 import type { FamilyMatches } from './family-matches.js';
 import type { NoticeService } from './notices.js';
 import type { SignalService } from './signals.js';
+import type { LifecycleService } from './lifecycle.js';
 
 /**
  * The population register in use: signals are verified against the BRP (age, death, family,
  * municipality); a signal registered while the BRP was down is kept, marked unverified, and
  * verified once it answers. Youths with a signal are followed (volgindicatie): a move tells the
  * reporting professionals and the checker of the new municipality (7.1.2.3(g)); a death removes
- * the signals without archive (7.1.4.5). Follows end when no active or archived signal is left.
+ * the signals without archive (7.1.4.5) and destroys the youth's archived ones (7.1.4.6). Follows end when no active or archived signal is left.
  */
 export type Lookup = { status: 'found'; person: Person } | { status: 'unknown' } | { status: 'unavailable' };
 
 interface SignalFacts {
   id: string;
+  youth_key: string;
   status: string;
   turns23_on: string | null;
   removal_date: string | null;
@@ -29,12 +31,15 @@ interface SignalFacts {
   professional_id: string;
 }
 
-export function createVerification(ctx: RegionContext, persons: PersonRegistry | null, signals: SignalService, family: FamilyMatches, notices: NoticeService) {
+export function createVerification(
+  ctx: RegionContext, persons: PersonRegistry | null, signals: SignalService, family: FamilyMatches, notices: NoticeService, lifecycle: LifecycleService,
+) {
   const { db, vault, audit } = ctx;
   const institutionAddresses = new Set(ctx.config.family.institutionAddressIds);
   const q = {
-    signal: db.prepare<[string], SignalFacts>('SELECT id, status, turns23_on, removal_date, municipality, brp_municipality, professional_id FROM signals WHERE id = ?'),
-    ofYouth: db.prepare<[string], SignalFacts>("SELECT id, status, turns23_on, removal_date, municipality, brp_municipality, professional_id FROM signals WHERE youth_key = ? AND status = 'active'"),
+    signal: db.prepare<[string], SignalFacts>('SELECT id, youth_key, status, turns23_on, removal_date, municipality, brp_municipality, professional_id FROM signals WHERE id = ?'),
+    ofYouth: db.prepare<[string], SignalFacts>("SELECT id, youth_key, status, turns23_on, removal_date, municipality, brp_municipality, professional_id FROM signals WHERE youth_key = ? AND status = 'active'"),
+    archivedOfYouth: db.prepare<[string], string>("SELECT id FROM signals WHERE youth_key = ? AND status = 'archived'").pluck(),
     unverified: db.prepare<[], { id: string; bsn_sealed: Buffer }>("SELECT id, bsn_sealed FROM signals WHERE status = 'active' AND verified_at IS NULL ORDER BY registered_at LIMIT 2000"),
     verify: db.prepare('UPDATE signals SET verified_at = ?, turns23_on = ?, removal_date = ?, brp_municipality = ? WHERE id = ?'),
     moveTo: db.prepare('UPDATE signals SET municipality = ?, brp_municipality = ? WHERE id = ?'),
@@ -50,10 +55,18 @@ export function createVerification(ctx: RegionContext, persons: PersonRegistry |
   };
   const system = { kind: 'system' } as const;
 
+  /** The archive is destroyed at death too (7.1.4.6), not only at its end. Returns how many signals. */
+  function destroyArchiveOf(youthKey: string): number {
+    let n = 0;
+    for (const id of q.archivedOfYouth.all(youthKey)) if (lifecycle.destroyArchived(id, 'death')) n++;
+    return n;
+  }
+
   /** Applies what the BRP says to one active signal; returns what happened. Call inside a transaction. */
   function applyFacts(signalId: string, person: Person): 'verified' | 'removed-death' | 'removed-age-23' {
     const s = q.signal.get(signalId)!;
     if (person.deceasedOn) {
+      destroyArchiveOf(s.youth_key);
       signals.removeBySystem(signalId, 'death');
       return 'removed-death';
     }
@@ -117,8 +130,8 @@ export function createVerification(ctx: RegionContext, persons: PersonRegistry |
     },
 
     /** Moves and deaths since the last run (volgindicaties), then ends follows no longer needed. */
-    async followChanges(): Promise<{ moves: number; deaths: number; unfollowed: number }> {
-      const counts = { moves: 0, deaths: 0, unfollowed: 0 };
+    async followChanges(): Promise<{ moves: number; deaths: number; archiveDestroyed: number; unfollowed: number }> {
+      const counts = { moves: 0, deaths: 0, archiveDestroyed: 0, unfollowed: 0 };
       if (!persons) return counts;
       const since = q.state.get('brpChangesSince')?.value ?? dateInZone(new Date(ctx.now().getTime() - 86_400_000), ctx.config.timeZone);
       const asked = today(ctx);
@@ -133,8 +146,10 @@ export function createVerification(ctx: RegionContext, persons: PersonRegistry |
         const found = await lookup(change.bsn);
         if (found.status !== 'found') continue;
         const person = found.person;
+        const youthKey = vault.youthKey(change.bsn);
         db.transaction(() => {
-          for (const s of q.ofYouth.all(vault.youthKey(change.bsn))) {
+          if (person.deceasedOn) counts.archiveDestroyed += destroyArchiveOf(youthKey);
+          for (const s of q.ofYouth.all(youthKey)) {
             if (person.deceasedOn) {
               signals.removeBySystem(s.id, 'death');
               counts.deaths++;
@@ -163,7 +178,7 @@ export function createVerification(ctx: RegionContext, persons: PersonRegistry |
         }
       }
       q.setState.run('brpChangesSince', asked);
-      if (counts.moves + counts.deaths + counts.unfollowed > 0) audit.record({ ...auditActor(system), action: 'brp.changes', outcome: 'ok', detail: counts }, ctx.now());
+      if (counts.moves + counts.deaths + counts.archiveDestroyed + counts.unfollowed > 0) audit.record({ ...auditActor(system), action: 'brp.changes', outcome: 'ok', detail: counts }, ctx.now());
       return counts;
     },
   };

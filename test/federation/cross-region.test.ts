@@ -97,4 +97,18 @@ describe('federation through the national index (in one process)', () => {
     expect(ended.matchEnded).to.equal(true);
     expect(ended.professionals[0].name).to.equal('Bea Beta');
   });
+
+  it('destroys the archived signal at the national index too when a data subject\'s objection is granted after the archive began (7.1.4.6)', async () => {
+    const s = await registerSignal(ra, a.a, BSN[3]);
+    await call(ra.baseUrl, 'POST', `/api/v1/signals/${s.id}/removal`, { ...as(a.a), body: { reason: 'risk-ended' } });
+    const national = () =>
+      nat.national.ctx.db.prepare<[string], { status: string; has_bsn: number; has_professional: number }>(
+        'SELECT status, bsn_sealed IS NOT NULL AS has_bsn, professional IS NOT NULL AS has_professional FROM signals WHERE signal_id = ?',
+      ).get(s.id);
+    await eventually(() => national()?.status === 'archived', 10_000, 'the national archive');
+    const granted = await call(ra.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { token: ADMIN_TOKEN, body: { bsn: BSN[3], reason: 'objection' } });
+    expect(granted.body).to.include({ destroyedArchived: 1 });
+    const destroyed = await eventually(() => (national()?.status === 'removed' ? national() : undefined), 10_000, 'the national destruction');
+    expect(destroyed).to.deep.equal({ status: 'removed', has_bsn: 0, has_professional: 0 });
+  });
 });

@@ -178,4 +178,17 @@ describe('the population register: family matches, moves and deaths', () => {
     expect((await call(t.baseUrl, 'GET', `/api/v1/signals/${a.id}`, as(area.a))).body).to.include({ status: 'removed', removalReason: 'death' });
     expect(brp.volgindicaties().has(CHILD)).to.equal(false);
   });
+
+  it('destroys the archived signals of a youth who died (7.1.4.6), so the inspection report is empty, and stops following the youth', async () => {
+    const s = (await register(area.a, CHILD)).body;
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${s.id}/removal`, { ...as(area.a), body: { reason: 'risk-ended' } });
+    const child = personen().find((p) => p.burgerservicenummer === CHILD)!;
+    brp.put({ ...child, overlijden: { datum: { type: 'Datum', datum: '2026-03-01', langFormaat: '1 maart 2026' } } }, '2026-03-02');
+    expect((await t.region.scheduler.runBrp()).changes).to.deep.include({ deaths: 0, archiveDestroyed: 1, unfollowed: 1 });
+    const row = t.region.ctx.db.prepare('SELECT status, youth_key, bsn_sealed FROM signals WHERE id = ?').get(s.id);
+    expect(row).to.deep.equal({ status: 'removed', youth_key: null, bsn_sealed: null });
+    const report = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { token: ADMIN_TOKEN, body: { bsn: CHILD } });
+    expect(report.body.signals).to.deep.equal([]);
+    expect(brp.volgindicaties().has(CHILD)).to.equal(false);
+  });
 });
