@@ -40,8 +40,11 @@ export function createCheckerService(ctx: RegionContext, matches: MatchService) 
        WHERE s.municipality = ? AND m.status = 'active' AND m.coordinated_at IS NULL AND m.created_at <= ?
        ORDER BY m.created_at`,
     ),
+    // As for a professional (matches.ts isParticipant): a signal of the municipality takes part, or the
+    // match ended with it still active; not a signal that left (or was erased) while the match went on.
     inMunicipality: db.prepare<[string, string], { n: number }>(
-      `SELECT COUNT(*) AS n FROM match_participants mp JOIN signals s ON s.id = mp.signal_id WHERE mp.match_id = ? AND s.municipality = ?`,
+      `SELECT COUNT(*) AS n FROM match_participants mp JOIN matches m ON m.id = mp.match_id JOIN signals s ON s.id = mp.signal_id
+       WHERE mp.match_id = ? AND s.municipality = ? AND (mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active'))`,
     ),
     escalationsOf: db.prepare<[string, string], EscalationRow>('SELECT * FROM escalations WHERE match_id = ? AND municipality = ? ORDER BY created_at'),
     escalation: db.prepare<[string, string], EscalationRow>('SELECT * FROM escalations WHERE id = ? AND municipality = ?'),

@@ -48,10 +48,12 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
        FROM match_participants mp JOIN signals s ON s.id = mp.signal_id
        WHERE mp.match_id = ? AND mp.left_at IS NULL ORDER BY s.registered_at, s.id`,
     ),
+    // Not those whose signal was erased (unjustified, objection, correction, 23, death) or whose archive
+    // was destroyed: nothing may show any more that they signalled this youth (7.1.4.6).
     everParticipants: db.prepare<[string], ParticipantRow>(
       `SELECT mp.signal_id, mp.professional_id, s.municipality, s.registered_at
        FROM match_participants mp JOIN signals s ON s.id = mp.signal_id
-       WHERE mp.match_id = ? ORDER BY s.registered_at, s.id`,
+       WHERE mp.match_id = ? AND s.status <> 'removed' ORDER BY s.registered_at, s.id`,
     ),
     match: db.prepare<[string], MatchRow>('SELECT id, kind, status, created_at, ended_at FROM matches WHERE id = ?'),
     /** Who may read a match: its current participants, and, once it ended, those whose signal is still active; not who left. */

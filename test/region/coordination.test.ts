@@ -81,6 +81,19 @@ describe('coordination after a match', () => {
       expect(noToken.status).to.equal(401);
     });
 
+    it('shows the checker no more of a match once the only signal of its municipality left it, while the match goes on', async () => {
+      const a = await register(area.a, BSN[0], '0344');
+      await register(area.b, BSN[0], '0356');
+      const s = await register(area.c, BSN[0], '0356');
+      const token = await checkerToken('0344');
+      expect((await call(t.baseUrl, 'GET', `/api/v1/checker/matches/${s.matchId}`, { token })).status).to.equal(200);
+      await call(t.baseUrl, 'POST', `/api/v1/signals/${a.id}/removal`, { ...as(area.a), body: { reason: 'risk-ended' } });
+      expect((await call(t.baseUrl, 'GET', `/api/v1/checker/matches/${s.matchId}`, { token })).status).to.equal(404);
+      const escalation = await call(t.baseUrl, 'POST', `/api/v1/checker/matches/${s.matchId}/escalations`, { token, body: { note: 'Gebeld' } });
+      expect(escalation.status).to.equal(404);
+      expect((await call(t.baseUrl, 'GET', `/api/v1/checker/matches/${s.matchId}`, { token: await checkerToken('0356') })).status).to.equal(200);
+    });
+
     it('lets the checker record an escalation and its outcome', async () => {
       await register(area.a);
       const s = await register(area.b);

@@ -160,11 +160,13 @@ describe('who may read a match', () => {
     expect((await call(t.baseUrl, 'GET', '/api/v1/matches', as(area.b))).body).to.deep.equal([]);
   });
 
-  it('still shows an ended match to those who were in it when it ended', async () => {
+  it('still shows an ended match to those who were in it when it ended, without a professional whose signal was erased as unjustified', async () => {
     const a = await register(area.a);
     const b = await register(area.b);
     await call(t.baseUrl, 'POST', `/api/v1/signals/${a.id}/removal`, { ...as(area.a), body: { reason: 'unjustified' } });
-    expect((await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.b))).body.status).to.equal('ended');
+    const ended = (await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.b))).body;
+    expect(ended.status).to.equal('ended');
+    expect(ended.participants.map((p: any) => p.professional.name)).to.deep.equal(['Bea Beta']);
     expect((await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.a))).status).to.equal(404);
   });
 
