@@ -168,6 +168,13 @@ describe('the reference national index over SOAP', () => {
       [encodeRequest('Status', {}).replaceAll('StatusVerzoek', 'Verwijder'), 'ONBEKENDE_OPERATIE', 400],
       ['<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', 'DOCTYPE_GEWEIGERD', 400],
       ['<x>' + 'a'.repeat(5 * 1024 * 1024) + '</x>', 'TE_GROOT', 413],
+      // Thousands of namespace declarations, each element a copy of the scope: refused at the 65th, not parsed for a minute.
+      [
+        `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" ${Array.from({ length: 16_000 }, (_, i) => `xmlns:p${i}="u"`).join(' ')}>` +
+          `<soap:Header>${'<a xmlns:q="x"/>'.repeat(16_000)}</soap:Header><soap:Body/></soap:Envelope>`,
+        'ONGELDIGE_XML',
+        400,
+      ],
     ];
     for (const [body, code, status] of cases) {
       const r = await rawSoap(t.url, 'regio-a', body);
