@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import type { RegionConfig } from '../config/load.js';
 import { decodeResponse, encodeRequest } from '../national/protocol/codec.js';
-import { actionOf, SyncFault, type Operation, type RequestMap, type ResponseMap } from '../national/protocol/types.js';
+import { actionOf, RemoteFault, SyncFault, type Operation, type RequestMap, type ResponseMap } from '../national/protocol/types.js';
 
 /**
  * The connector's SOAP client for the national index: undici with the region's client
  * certificate (two-way TLS), or plain HTTP by an explicit development setting. Failures are
- * classified: a Client fault is permanent (the message is wrong); everything else (network
- * errors, time-outs, 5xx, unreadable answers) is worth retrying.
+ * classified: a Client fault the national index sent about the content of the events (SCHEMA,
+ * ONGELDIGE_XML, TE_GROOT) is permanent, and the delivery splits the batch to find the event;
+ * everything else is worth retrying: network errors, time-outs, Server faults, an answer that is
+ * no SOAP (a gateway's HTML 429 or 503), and Client faults about the link rather than an event
+ * (identity, envelope, operation: a configuration or version problem that the operator fixes,
+ * after which the same events go through). Before, those put every event of the batch among the
+ * dead letters and erased it.
  */
 export class RetryableError extends Error {
   constructor(message: string) {
@@ -17,8 +22,11 @@ export class RetryableError extends Error {
   }
 }
 
+/** The Client faults about what the events hold; any other fault is about the link or the moment. */
+const EVENT_FAULTS: ReadonlySet<string> = new Set(['SCHEMA', 'ONGELDIGE_XML', 'TE_GROOT']);
+
 export function isPermanent(err: unknown): err is SyncFault {
-  return err instanceof SyncFault && err.side === 'Client';
+  return err instanceof SyncFault && err.side === 'Client' && EVENT_FAULTS.has(err.code);
 }
 
 export function createSyncClient(config: RegionConfig) {
@@ -53,8 +61,9 @@ export function createSyncClient(config: RegionConfig) {
       try {
         return await decodeResponse(op, text);
       } catch (err) {
-        if (err instanceof SyncFault && err.side === 'Client' && status < 500) throw err;
-        throw new RetryableError(`national index answered ${status}: ${(err as Error).message.slice(0, 200)}`);
+        if (err instanceof RemoteFault && isPermanent(err)) throw err;
+        const what = err instanceof RemoteFault ? `${err.code}: ${err.message}` : `no readable answer (${(err as Error).message})`;
+        throw new RetryableError(`national index answered ${status}: ${what.slice(0, 200)}`);
       }
     },
     close: () => dispatcher.destroy(),

@@ -1,5 +1,5 @@
 import {
-  actionOf, MAX_BATCH, MAX_WAIT_SECONDS, NS, OPERATIONS, SOAP_NS, SyncFault,
+  actionOf, MAX_BATCH, MAX_WAIT_SECONDS, NS, OPERATIONS, RemoteFault, SOAP_NS, SyncFault,
   type Ack, type MatchEvent, type Operation, type Participant, type ProfessionalContact, type RequestMap, type ResponseMap, type SignalEvent,
 } from './types.js';
 import { el, envelope, escapeXml, parseEnvelope, PATTERNS as P, Reader, type Envelope } from './xml.js';
@@ -209,7 +209,7 @@ export async function decodeResponse<O extends Operation>(op: O, xml: string): P
   if (env.fault) {
     const code = env.fault.children.find((c) => c.name === 'detail')?.children[0]?.children.find((c) => c.name === 'code')?.text ?? 'ONBEKEND';
     const side = env.fault.children.find((c) => c.name === 'faultcode')?.text.endsWith('Client') ? 'Client' : 'Server';
-    throw new SyncFault(side, code, env.fault.children.find((c) => c.name === 'faultstring')?.text ?? 'fault');
+    throw new RemoteFault(side, code, env.fault.children.find((c) => c.name === 'faultstring')?.text ?? 'fault');
   }
   if (env.body.name !== BODY[op][1]) throw new SyncFault('Server', 'ONVERWACHT_ANTWOORD', `expected ${BODY[op][1]}, got ${env.body.name}`);
   return responseReaders[op](env.body) as ResponseMap[O];

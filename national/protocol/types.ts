@@ -136,6 +136,9 @@ export class SyncFault extends Error {
   }
 }
 
+/** A Fault the other side sent in its answer (as opposed to an answer this side could not read). */
+export class RemoteFault extends SyncFault {}
+
 export const MAX_BATCH = 1000;
 export const MAX_WAIT_SECONDS = 25;
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;

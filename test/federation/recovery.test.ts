@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, TestClock, type Caller } from '../helpers/region.js';
 import { startTestNational } from '../helpers/national.js';
@@ -5,7 +8,91 @@ import { eventually, nationalSettings, registerSignal } from '../helpers/federat
 
 const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
 
+/** A gateway in front of the national index that answers the first `refusals` requests 429 with an HTML page, as a proxy does. */
+async function throttlingGateway(target: string, refusals: number) {
+  let refused = 0;
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (refused < refusals) {
+      refused++;
+      res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '1' }).end('<html><body>Too Many Requests</body></html>');
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const h of ['content-type', 'soapaction', 'x-region-id']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string;
+    const answer = await fetch(target, { method: 'POST', headers, body: Buffer.concat(chunks) });
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' }).end(await answer.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/sync`,
+    refused: () => refused,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe('recovery between a region and the national index', () => {
+  it('keeps the events when a gateway answers 429 with an HTML page, and delivers them all once it lets them through', async () => {
+    const nat = await startTestNational();
+    const gateway = await throttlingGateway(nat.url, 4);
+    const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
+    try {
+      const area = await setupArea(t.baseUrl);
+      for (const bsn of BSN.slice(0, 3)) await registerSignal(t, area.a, bsn);
+      await eventually(async () => (await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.backlog === 0, 10_000, 'delivery');
+      expect(gateway.refused()).to.equal(4);
+      expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.deadLetters).to.equal(0);
+      const active = nat.national.ctx.db.prepare("SELECT COUNT(*) FROM signals WHERE region_id = 'regio-a' AND status = 'active'").pluck().get();
+      expect(active).to.equal(3);
+    } finally {
+      await t.close();
+      await gateway.close();
+      await nat.close();
+    }
+  });
+
+  it('keeps the events, and puts none among the dead letters, while the national index does not know the region (a configuration error)', async () => {
+    const nat = await startTestNational();
+    const t = await startTestRegion({ region: { id: 'regio-x', name: 'X' }, ...nationalSettings(nat.url) });
+    try {
+      const area = await setupArea(t.baseUrl);
+      for (const bsn of BSN.slice(0, 3)) await registerSignal(t, area.a, bsn);
+      await eventually(() => t.region.ctx.db.prepare('SELECT MIN(attempts) FROM outbox').pluck().get() as number >= 2, 10_000, 'two attempts');
+      const status = (await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body;
+      expect(status).to.include({ backlog: 3, deadLetters: 0 });
+      const errors = t.region.ctx.db.prepare('SELECT DISTINCT last_error FROM outbox').pluck().all() as string[];
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.contain('ONBEKENDE_REGIO');
+    } finally {
+      await t.close();
+      await nat.close();
+    }
+  });
+
+  it('sends an event again, later, when the national index could not process it at that moment (VERWERKING_MISLUKT), instead of putting it among the dead letters', async () => {
+    const nat = await startTestNational();
+    // A storage failure at the national index, from outside: its database refuses new signals until the trigger goes.
+    const outside = new Database(join(nat.dataDir, 'national.db'));
+    outside.exec("CREATE TRIGGER storage_fails BEFORE INSERT ON signals BEGIN SELECT RAISE(ABORT, 'storage failure'); END");
+    const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
+    try {
+      const area = await setupArea(t.baseUrl);
+      const s = await registerSignal(t, area.a, BSN[0]);
+      await eventually(() => (t.region.ctx.db.prepare('SELECT attempts FROM outbox').pluck().get() as number) >= 2, 10_000, 'two attempts');
+      expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body).to.include({ backlog: 1, deadLetters: 0 });
+      expect(t.region.ctx.db.prepare('SELECT last_error FROM outbox').pluck().get()).to.contain('VERWERKING_MISLUKT');
+      outside.exec('DROP TRIGGER storage_fails');
+      await eventually(async () => (await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.backlog === 0, 10_000, 'delivery');
+      expect(nat.national.ctx.db.prepare('SELECT status FROM signals WHERE signal_id = ?').pluck().get(s.id)).to.equal('active');
+      expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.deadLetters).to.equal(0);
+    } finally {
+      outside.close();
+      await t.close();
+      await nat.close();
+    }
+  });
+
   it('puts an event the national index rejects among the dead letters, and delivers the others', async () => {
     const nat = await startTestNational();
     const first = await startTestRegion({ region: { id: 'regio-a', name: 'A' } });
