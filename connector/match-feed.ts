@@ -35,17 +35,28 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     return cursor;
   });
 
-  /** Sends the digest, queues what the national index lacks or holds too much, and takes its current matches as the new starting point. */
+  /**
+   * Queues what the national index lacks or holds too much, and takes its current matches as the new
+   * starting point. Signals and the feed may have moved on while the digest was on its way: a signal
+   * registered (and delivered) since is no surplus, and a snapshot older than the feed events
+   * already applied (a long poll answered meanwhile) is not taken, so the cursor never goes back and
+   * no match event takes effect twice.
+   */
   const repairTx = db.transaction((missing: string[], surplus: string[], matches: MatchEvent[], head: number) => {
     for (const id of missing) {
       const s = q.signal.get(id);
       if (!s || s.status !== 'active' || !s.bsn_sealed) continue;
       outbox.sentAgain(s, ctx.vault.open(s.bsn_sealed));
     }
+    let removed = 0;
     for (const id of surplus) {
       const s = q.signal.get(id);
+      if (s?.status === 'active') continue;
       outbox.removed(id, (s?.removal_reason as Parameters<Outbox['removed']>[1] | null) ?? 'correction');
+      removed++;
     }
+    state.set('lastReconcileAt', ctx.now().toISOString());
+    if (head < Number(state.get('cursor') ?? '0')) return { missing: missing.length, surplus: removed, matches: 0, staleSnapshot: true };
     const current = new Set(matches.map((m) => m.matchId));
     for (const stale of q.activeNational.all().filter((r) => !current.has(r.national_match_id))) {
       remote.apply({ seq: 0, kind: 'ended', matchId: stale.national_match_id, family: false, ownSignalIds: [], participants: [] });
@@ -53,8 +64,7 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     for (const m of matches) remote.apply(m);
     state.set('cursor', String(head));
     state.set('head', String(head));
-    state.set('lastReconcileAt', ctx.now().toISOString());
-    return { missing: missing.length, surplus: surplus.length, matches: matches.length };
+    return { missing: missing.length, surplus: removed, matches: matches.length, staleSnapshot: false };
   });
 
   return {

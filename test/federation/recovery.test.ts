@@ -1,41 +1,16 @@
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, TestClock, type Caller } from '../helpers/region.js';
 import { startTestNational } from '../helpers/national.js';
-import { eventually, nationalSettings, registerSignal } from '../helpers/federation.js';
+import { eventually, nationalSettings, registerSignal, startGateway } from '../helpers/federation.js';
 
 const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
-
-/** A gateway in front of the national index that answers the first `refusals` requests 429 with an HTML page, as a proxy does. */
-async function throttlingGateway(target: string, refusals: number) {
-  let refused = 0;
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (refused < refusals) {
-      refused++;
-      res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '1' }).end('<html><body>Too Many Requests</body></html>');
-      return;
-    }
-    const headers: Record<string, string> = {};
-    for (const h of ['content-type', 'soapaction', 'x-region-id']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string;
-    const answer = await fetch(target, { method: 'POST', headers, body: Buffer.concat(chunks) });
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' }).end(await answer.text());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/sync`,
-    refused: () => refused,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('recovery between a region and the national index', () => {
   it('keeps the events when a gateway answers 429 with an HTML page, and delivers them all once it lets them through', async () => {
     const nat = await startTestNational();
-    const gateway = await throttlingGateway(nat.url, 4);
+    const gateway = await startGateway(nat.url, { refuse: 4 });
     const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
     try {
       const area = await setupArea(t.baseUrl);
@@ -126,6 +101,60 @@ describe('recovery between a region and the national index', () => {
       expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector/dead-letters', { token: ADMIN_TOKEN })).body).to.have.length(1);
     } finally {
       await t.close();
+      await nat.close();
+    }
+  });
+
+  it('keeps at the national index a signal registered while a reconcile was on its way (it is not surplus)', async () => {
+    const nat = await startTestNational();
+    const gateway = await startGateway(nat.url, { holdRequest: { ReconcilieerVerzoek: 1500 } });
+    const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
+    const atNational = (id: string) => nat.national.ctx.db.prepare('SELECT status FROM signals WHERE signal_id = ?').pluck().get(id);
+    try {
+      const area = await setupArea(t.baseUrl);
+      const reconcile = call(t.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const s = await registerSignal(t, area.a, BSN[0]);
+      await eventually(() => atNational(s.id), 5000, 'the new signal at the national index');
+      expect((await reconcile).status).to.equal(200);
+      await eventually(async () => (await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.backlog === 0, 5000, 'delivery');
+      expect(atNational(s.id)).to.equal('active');
+      expect(t.region.ctx.db.prepare('SELECT kind FROM outbox WHERE signal_id = ? ORDER BY seq').pluck().all(s.id)).to.deep.equal(['registered']);
+    } finally {
+      await t.close();
+      await gateway.close();
+      await nat.close();
+    }
+  });
+
+  it('does not go back to an older snapshot when a reconcile answers after the feed moved on: no match comes back, nobody is told twice', async () => {
+    const nat = await startTestNational();
+    const gateway = await startGateway(nat.url, { holdAnswer: { ReconcilieerVerzoek: 1500 } });
+    const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
+    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+    try {
+      const a = await setupArea(ra.baseUrl);
+      const b = await setupArea(rb.baseUrl);
+      await registerSignal(ra, a.a, BSN[0]);
+      const sb = await registerSignal(rb, b.b, BSN[0]);
+      const matchesOfA = async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body as { status: string }[];
+      await eventually(async () => (await matchesOfA()).length === 1, 10_000, 'the cross-region match');
+      const cursor = () => Number(ra.region.ctx.db.prepare("SELECT value FROM sync_state WHERE key = 'cursor'").pluck().get());
+      const before = cursor();
+      const reconcile = call(ra.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await call(rb.baseUrl, 'POST', `/api/v1/signals/${sb.id}/removal`, { ...as(b.b), body: { reason: 'unjustified' } });
+      await eventually(() => cursor() > before, 5000, 'the match end applied from the feed');
+      expect((await reconcile).status).to.equal(200);
+      expect(cursor()).to.be.greaterThan(before);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await matchesOfA()).map((m) => m.status)).to.deep.equal(['ended']);
+      const told = ra.region.ctx.db.prepare("SELECT kind, COUNT(*) AS n FROM notices WHERE recipient_kind = 'professional' GROUP BY kind ORDER BY kind").all();
+      expect(told).to.deep.equal([{ kind: 'match', n: 1 }, { kind: 'participant-left', n: 1 }]);
+    } finally {
+      await ra.close();
+      await rb.close();
+      await gateway.close();
       await nat.close();
     }
   });

@@ -29,5 +29,9 @@ export const connectorSchemas: Record<string, Schema> = {
     missing: count('Active signals the national index did not have; sent again.'),
     surplus: count('Signals the national index had that are no longer active here; removed there.'),
     matches: count('Cross-region match events applied afresh.'),
+    staleSnapshot: {
+      type: 'boolean',
+      description: 'True when the match feed had moved past the national index\'s snapshot while the reconcile was on its way: its matches were not taken (the feed had newer ones).',
+    },
   }),
 };
