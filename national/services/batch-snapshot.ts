@@ -14,8 +14,8 @@ import type { AckResult, SignalEvent } from '../protocol/types.js';
  * whole and its snapshot thrown away.
  */
 export interface BatchSnapshot {
-  /** The region that processed this event id, if any (before the batch or earlier in it). */
-  processedBy(eventId: string): string | undefined;
+  /** The region that processed this event id and what it was answered, if any (before the batch or earlier in it). */
+  processedBy(eventId: string): Processed | undefined;
   markProcessed(eventId: string, region: string, result: AckResult, at: string): void;
   /** False when the signal certainly does not exist: unknown at the start and not touched since. Notes the signal as touched. */
   signalMayExist(signalId: string): boolean;
@@ -28,13 +28,18 @@ export interface BatchSnapshot {
   flush(): void;
 }
 
+export interface Processed {
+  region_id: string;
+  result: AckResult;
+}
+
 export function createBatchSnapshots(db: Db, vault: BsnVault) {
   // json_each turns one JSON array parameter into rows, so each lookup is one statement per batch;
   // each value is probed in the index (faster here than `IN (SELECT value FROM json_each(?))`,
   // which first builds a temporary index of the values).
   const q = {
-    processed: db.prepare<[string], { event_id: string; region_id: string }>(
-      'SELECT j.value AS event_id, p.region_id FROM json_each(?) j JOIN processed_events p ON p.event_id = j.value',
+    processed: db.prepare<[string], Processed & { event_id: string }>(
+      'SELECT j.value AS event_id, p.region_id, p.result FROM json_each(?) j JOIN processed_events p ON p.event_id = j.value',
     ),
     signals: db.prepare<[string, string], { signal_id: string }>(
       'SELECT j.value AS signal_id FROM json_each(?) j WHERE EXISTS (SELECT 1 FROM signals WHERE region_id = ? AND signal_id = j.value)',
@@ -56,8 +61,8 @@ export function createBatchSnapshots(db: Db, vault: BsnVault) {
    * computed here, once.
    */
   return function snapshot(region: string, events: readonly SignalEvent[], keyed: (e: SignalEvent) => boolean): BatchSnapshot {
-    const processed = new Map<string, string>();
-    for (const r of q.processed.all(JSON.stringify(events.map((e) => e.eventId)))) processed.set(r.event_id, r.region_id);
+    const processed = new Map<string, Processed>();
+    for (const r of q.processed.all(JSON.stringify(events.map((e) => e.eventId)))) processed.set(r.event_id, { region_id: r.region_id, result: r.result });
     const existing = new Set<string>();
     for (const r of q.signals.all(JSON.stringify(events.map((e) => e.signalId)), region)) existing.add(r.signal_id);
     const keys = new Map<string, string>();
@@ -72,7 +77,7 @@ export function createBatchSnapshots(db: Db, vault: BsnVault) {
     return {
       processedBy: (eventId) => processed.get(eventId),
       markProcessed(eventId, byRegion, result, at) {
-        processed.set(eventId, byRegion);
+        processed.set(eventId, { region_id: byRegion, result });
         marks.push([eventId, byRegion, result, at]);
       },
       signalMayExist(signalId) {

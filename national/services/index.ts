@@ -9,7 +9,7 @@ import { isMatch } from '../../region/domain/matching.js';
 import { archiveEnd, goesToArchive, type RemovalReason } from '../../region/domain/removal.js';
 import type { Db } from '../../region/store/db.js';
 import type { Ack, MatchEvent, Participant, ProfessionalContact, SignalEvent } from '../protocol/types.js';
-import { createBatchSnapshots, type BatchSnapshot } from './batch-snapshot.js';
+import { createBatchSnapshots, type BatchSnapshot, type Processed } from './batch-snapshot.js';
 import type { Feed } from './feed.js';
 import { createNationalFamily, UNAVAILABLE, type FamilyLookup, type RetriedLookups } from './family.js';
 
@@ -57,7 +57,7 @@ export function createNationalIndex(ctx: NationalContext) {
   /** The snapshot of the batch the savepoint-free attempt is applying; null otherwise (each lookup then goes to the database). */
   let batch: BatchSnapshot | null = null;
   const q = {
-    processed: db.prepare<[string], { region_id: string }>('SELECT region_id FROM processed_events WHERE event_id = ?'),
+    processed: db.prepare<[string], Processed>('SELECT region_id, result FROM processed_events WHERE event_id = ?'),
     markProcessed: db.prepare('INSERT INTO processed_events (event_id, region_id, result, processed_at) VALUES (?, ?, ?, ?)'),
     signal: db.prepare<[string, string], SignalRow>(`SELECT ${SIGNAL_COLUMNS} FROM signals WHERE region_id = ? AND signal_id = ?`),
     insertSignal: db.prepare(
@@ -234,8 +234,13 @@ export function createNationalIndex(ctx: NationalContext) {
 
   /** One event, idempotent on its id, inside the caller's transaction. */
   function applyEvent(region: string, e: SignalEvent, links: Links): Ack {
-    const seen = batch ? batch.processedBy(e.eventId) : q.processed.get(e.eventId)?.region_id;
-    if (seen !== undefined) return seen === region ? { eventId: e.eventId, result: 'duplicate' } : reject(e, 'ID_IN_GEBRUIK', 'this gebeurtenisId belongs to another region');
+    const seen = batch ? batch.processedBy(e.eventId) : q.processed.get(e.eventId);
+    if (seen !== undefined) {
+      if (seen.region_id !== region) return reject(e, 'ID_IN_GEBRUIK', 'this gebeurtenisId belongs to another region');
+      // Sent again after a refusal whose answer was lost: refused again, not "dubbel" (which the region takes as delivered).
+      if (seen.result === 'rejected') return reject(e, 'AL_GEWEIGERD', 'this gebeurtenisId was refused before (the first answer said why); it was not applied');
+      return { eventId: e.eventId, result: 'duplicate' };
+    }
     const ack = applyOne(region, e, links);
     if (batch) batch.markProcessed(e.eventId, region, ack.result, at());
     else q.markProcessed.run(e.eventId, region, ack.result, at());

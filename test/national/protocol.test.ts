@@ -94,6 +94,9 @@ describe('the reference national index over SOAP', () => {
     expect(r.acks.map((a) => [a.result, a.code])).to.deep.equal([['accepted', undefined], ['rejected', 'ONGELDIG_BSN'], ['duplicate', undefined]]);
     const again = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [good] });
     expect(again.acks[0].result).to.equal('duplicate');
+    // The refused one sent again (its answer lost on the way): refused again, not "dubbel", which a region takes as delivered.
+    const refusedAgain = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [bad] });
+    expect(refusedAgain.acks.map((a) => [a.result, a.code])).to.deep.equal([['rejected', 'AL_GEWEIGERD']]);
   });
 
   it('matches across regions and tells each region through its own gapless feed', async () => {
