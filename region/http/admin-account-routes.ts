@@ -16,7 +16,7 @@ export const accountBody = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('coordinator'), professionalId: z.string().min(1), username: username.optional() }),
   z.strictObject({ role: z.literal('checker'), municipality: z.string().regex(/^\d{4}$/, 'must be the 4-digit CBS municipality code'), name, username }),
   z.strictObject({ role: z.literal('admin'), name, username }),
-], { error: 'role: must be professional, coordinator, checker or admin' });
+], { error: 'must be professional, coordinator, checker or admin' });
 
 export function adminAccountRoutes(s: RegionServices): Router {
   const r = Router();

@@ -7,7 +7,11 @@ import type { NoticeService } from '../services/notices.js';
 import { parseInput } from './errors.js';
 
 /** The municipal checker's API (7.1.3.2): overdue matches of their municipality, escalations, notices. No BSN, ever. */
-const overdueQuery = z.strictObject({ days: z.coerce.number({ error: 'must be a whole number of days' }).int().min(0).max(3650).optional() });
+// A query value is text: digits only (an empty or repeated ?days= is refused, not read as 0).
+const overdueQuery = z.strictObject({
+  days: z.string({ error: 'must be a whole number of days' }).regex(/^\d{1,4}$/, 'must be a whole number of days').transform(Number)
+    .pipe(z.number().max(3650, 'must be at most 3650 days')).optional(),
+});
 const escalationBody = z.strictObject({ note: z.string().trim().max(1000, 'at most 1000 characters (no names of youths)').optional() }).optional();
 const outcomeBody = z.strictObject({
   outcome: z.enum(ESCALATION_OUTCOMES, { error: `must be one of: ${ESCALATION_OUTCOMES.join(', ')}` }),

@@ -73,8 +73,11 @@ describe('coordination after a match', () => {
       for (const bsn of BSN) expect(JSON.stringify(overdue.body)).not.to.contain(bsn);
       const custom = await call(t.baseUrl, 'GET', '/api/v1/checker/matches/overdue?days=40', { token });
       expect(custom.body).to.deep.equal([]);
-      const bad = await call(t.baseUrl, 'GET', '/api/v1/checker/matches/overdue?days=soon', { token });
-      expect(bad.status).to.equal(400);
+      for (const days of ['soon', '', '-1', '2.5']) {
+        const bad = await call(t.baseUrl, 'GET', `/api/v1/checker/matches/overdue?days=${days}`, { token });
+        expect(bad.status, `days=${days}`).to.equal(400);
+        expect(bad.body.error.message).to.equal('days: must be a whole number of days');
+      }
       const otherCity = await call(t.baseUrl, 'GET', `/api/v1/checker/matches/${late.matchId}`, { token: await checkerToken('0356') });
       expect(otherCity.status).to.equal(404);
       const noToken = await call(t.baseUrl, 'GET', '/api/v1/checker/matches/overdue', { token: area.a.token });

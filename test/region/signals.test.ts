@@ -31,6 +31,14 @@ describe('signals through the client-system API', () => {
     expect(r.body.error.code).to.equal('INVALID_BSN');
   });
 
+  it('tells a case system what a field of the wrong type must be, and says "is required" only of a field that is missing', async () => {
+    const wrongTypes = await register(area.a, youth(111222333 as unknown as string, { legalGroundConfirmed: 'true' }));
+    expect(wrongTypes.status).to.equal(400);
+    expect(wrongTypes.body.error).to.deep.equal({ code: 'VALIDATION_ERROR', message: 'bsn: must be a string of 9 digits; legalGroundConfirmed: must be true' });
+    const missing = await register(area.a, { bsn: BSN[0], municipality: '0344', legalGroundConfirmed: true });
+    expect(missing.body.error.message).to.equal('birthDate: is required');
+  });
+
   it('rejects a youth of 23 or older with code TOO_OLD', async () => {
     const r = await register(area.a, youth(BSN[0], { birthDate: '2003-03-02' }));
     expect(r.status).to.equal(422);
