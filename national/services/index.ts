@@ -41,9 +41,10 @@ interface SignalRow {
   registered_at: string;
   removal_date: string | null;
   status: string;
+  removal_reason: string | null;
 }
 /** The columns of a SignalRow (not the sealed BSN: reading it costs a Buffer per row, and no rule here needs it). */
-const SIGNAL_COLUMNS = 'region_id, signal_id, youth_key, turns23_on, professional, registered_at, removal_date, status';
+const SIGNAL_COLUMNS = 'region_id, signal_id, youth_key, turns23_on, professional, registered_at, removal_date, status, removal_reason';
 
 /** Thrown out of the savepoint-free batch transaction when an event fails, to roll the attempt back. */
 class EventFailed extends Error {}
@@ -65,6 +66,9 @@ export function createNationalIndex(ctx: NationalContext) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`,
     ),
     extend: db.prepare("UPDATE signals SET removal_date = ? WHERE region_id = ? AND signal_id = ? AND status = 'active'"),
+    revive: db.prepare(
+      "UPDATE signals SET status = 'active', removed_at = NULL, removal_reason = NULL, archive_until = NULL, removal_date = ? WHERE region_id = ? AND signal_id = ? AND status = 'archived'",
+    ),
     archive: db.prepare("UPDATE signals SET status = 'archived', removed_at = ?, removal_reason = ?, archive_until = ?, removal_date = NULL WHERE region_id = ? AND signal_id = ?"),
     erase: db.prepare(
       `UPDATE signals SET status = 'removed', removed_at = ?, removal_reason = ?, youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL,
@@ -214,8 +218,19 @@ export function createNationalIndex(ctx: NationalContext) {
         return { eventId: e.eventId, result: 'accepted' };
       }
       case 'extended': {
-        if (!existing || existing.status !== 'active') return reject(e, 'ONBEKENDE_MELDING', 'no active signal with this meldingId');
+        // Archived here as expired by this index's own removal run while the region's extension was on
+        // its way (the region could not reach this index in time): the region extended an active
+        // signal, so it is active again, and its matches come back.
+        const expiredHere = existing?.status === 'archived' && existing.removal_reason === 'expired' && !!e.removalDate && e.removalDate > today();
+        if (!existing || (existing.status !== 'active' && !expiredHere)) return reject(e, 'ONBEKENDE_MELDING', 'no active signal with this meldingId');
         if (!e.removalDate || !isCalendarDate(e.removalDate) || e.removalDate > existing.turns23_on!) return reject(e, 'ONGELDIGE_VERWIJDERDATUM', 'verwijderdatum is missing or past the 23rd birthday');
+        if (expiredHere) {
+          q.revive.run(e.removalDate, region, e.signalId);
+          if (batch) batch.touchYouth(existing.youth_key!);
+          rematch(existing.youth_key!, null);
+          if (ctx.lookupFamily) family.lookUpLater(region, e.signalId);
+          return { eventId: e.eventId, result: 'accepted' };
+        }
         q.extend.run(e.removalDate, region, e.signalId);
         return { eventId: e.eventId, result: 'accepted' };
       }

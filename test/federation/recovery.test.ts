@@ -159,6 +159,45 @@ describe('recovery between a region and the national index', () => {
     }
   });
 
+  it('brings back a signal the national index expired by its own clock while the region\'s extension could not reach it, and its match', async () => {
+    const nationalClock = new TestClock();
+    const nat = await startTestNational({}, nationalClock.now);
+    const gateway = await startGateway(nat.url);
+    const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
+    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+    try {
+      const a = await setupArea(ra.baseUrl);
+      const b = await setupArea(rb.baseUrl);
+      const s = await registerSignal(ra, a.a, BSN[0]);
+      // Region B signals the same youth 700 days later: its signal runs two years from then.
+      nationalClock.advanceDays(700);
+      rb.clock.advanceDays(700);
+      await registerSignal(rb, b.b, BSN[0]);
+      const matchesOfB = async () => ((await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b))).body as { status: string }[]).map((m) => m.status);
+      await eventually(async () => (await matchesOfB()).length === 1, 10_000, 'the cross-region match');
+      // Region A loses its link, and extends its signal five days before the end of its two years.
+      gateway.setDown(true);
+      ra.clock.advanceDays(725);
+      const extended = await call(ra.baseUrl, 'POST', `/api/v1/signals/${s.id}/extension`, { ...as(a.a), body: {} });
+      expect(extended.status).to.equal(200);
+      nationalClock.advanceDays(32);
+      nat.national.dailyRun();
+      const atNational = () => nat.national.ctx.db.prepare('SELECT status, removal_date FROM signals WHERE signal_id = ?').get(s.id);
+      expect(atNational()).to.include({ status: 'archived' });
+      await eventually(async () => (await matchesOfB()).includes('ended'), 10_000, 'the match ended in region B');
+      gateway.setDown(false);
+      await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.backlog === 0, 10_000, 'delivery');
+      expect(atNational()).to.deep.equal({ status: 'active', removal_date: extended.body.removalDate });
+      expect((await call(ra.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.deadLetters).to.equal(0);
+      await eventually(async () => (await matchesOfB()).includes('active'), 10_000, 'the match back in region B');
+    } finally {
+      await ra.close();
+      await rb.close();
+      await gateway.close();
+      await nat.close();
+    }
+  });
+
   it('reconciles on demand: signals the national index lacks are sent again, an extended one with its extension', async () => {
     const nat = await startTestNational();
     const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });

@@ -42,12 +42,17 @@ export interface GatewayOptions {
 /** A gateway on 127.0.0.1 in front of the national index (as the government's service bus is in production), for timing and refusals. */
 export async function startGateway(target: string, options: GatewayOptions = {}) {
   let refused = 0;
+  let down = false;
   const wait = (holds: GatewayOptions['holdRequest'], body: string) =>
     new Promise((resolve) => setTimeout(resolve, Object.entries(holds ?? {}).find(([element]) => body.includes(element))?.[1] ?? 0));
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
+    if (down) {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
+      return;
+    }
     if (refused < (options.refuse ?? 0)) {
       refused++;
       res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '1' }).end('<html><body>Too Many Requests</body></html>');
@@ -69,6 +74,10 @@ export async function startGateway(target: string, options: GatewayOptions = {})
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}/sync`,
     refused: () => refused,
+    /** While down, every request is answered 503, as when the link to the national index is out. */
+    setDown(value: boolean) {
+      down = value;
+    },
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
