@@ -102,12 +102,18 @@ export function createFamilyMatches(ctx: RegionContext, notices: NoticeService) 
       claimed.add(matchId);
       const before = q.participants.all(matchId);
       const beforePros = new Set(before.map((b) => b.professional_id));
+      const beforeIds = new Set(before.map((b) => b.signal_id));
+      const beforeMunicipalities = new Set(members.filter((m) => beforeIds.has(m.id)).map((m) => m.municipality));
       const ids = new Set(members.map((m) => m.id));
       for (const b of before) if (!ids.has(b.signal_id)) q.leave.run(at(), matchId, b.signal_id);
       for (const m of members) q.join.run(matchId, m.id, m.professional_id, at());
       const joined = pros.filter((p) => !beforePros.has(p));
       const left = [...beforePros].filter((p) => !pros.includes(p));
       for (const p of joined) notices.toProfessional(p, 'match', matchId, { family: true, professionalIds: pros.filter((o) => o !== p) });
+      // The checker of a municipality that comes into the match with a new member is told, as for a person match (7.1.3.2).
+      for (const municipality of new Set(members.filter((m) => !beforeIds.has(m.id) && !beforeMunicipalities.has(m.municipality)).map((m) => m.municipality))) {
+        notices.toChecker(municipality, 'match', matchId, { municipality, participantCount: pros.length, family: true });
+      }
       for (const p of pros.filter((x) => !joined.includes(x))) {
         if (joined.length) notices.toProfessional(p, 'participant-joined', matchId, { family: true, professionalIds: joined });
         if (left.length) notices.toProfessional(p, 'participant-left', matchId, { family: true, professionalIds: left, matchEnded: false });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ADMIN_TOKEN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 import { startFakeBrp, type FakeBrp } from '../helpers/fake-brp.js';
 import { adres, CHILD, DECEASED, HOME, personen, SIBLING, UNKNOWN_TO_BRP } from '../brp/fixtures.js';
 
@@ -75,6 +75,27 @@ describe('the population register: family matches, moves and deaths', () => {
     await register(area.a, A1, '2011-04-04');
     await register(area.b, A2, '2011-04-04');
     expect((await matches(area.a)).map((m) => m.kind)).to.deep.equal(['family']);
+  });
+
+  it('tells the checker of a municipality whose youth joins an existing family match (7.1.3.2)', async () => {
+    await brp.close();
+    brp = await startFakeBrp({ personen: [stranger(A1, P1, '0344010000000001'), stranger(A2, P1, '0344010000000002'), stranger(BSN[2], P1, '0356010000000003')] });
+    await t.close();
+    t = await startTestRegion({ brp: { source: 'api', api: { personenUrl: brp.personenUrl, updateUrl: brp.updateUrl, apiKey: brp.apiKey, timeoutMs: 1000 } } });
+    area = await setupArea(t.baseUrl);
+    await register(area.a, A1, '2011-04-04');
+    await register(area.b, A2, '2011-04-04');
+    const checkerOf = async (code: string) => {
+      const token = (await call(t.baseUrl, 'POST', `/api/v1/admin/municipalities/${code}/checker-tokens`, { token: ADMIN_TOKEN })).body.token;
+      return (await call(t.baseUrl, 'GET', '/api/v1/checker/notices', { token })).body as any[];
+    };
+    expect(await checkerOf('0356')).to.deep.equal([]);
+    const third = await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.c), body: { bsn: BSN[2], birthDate: '2011-04-04', municipality: '0356', legalGroundConfirmed: true } });
+    expect(third.status).to.equal(201);
+    const [m] = await matches(area.c);
+    expect(m.kind).to.equal('family');
+    const told = await checkerOf('0356');
+    expect(told.map((n) => [n.kind, n.matchId, n.family])).to.deep.equal([['match', m.id, true]]);
   });
 
   it('makes no family match through an institution\'s address', async () => {
