@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SaxesParser } from 'saxes';
+import { isCalendarDate } from '../../region/domain/calendar.js';
 import { MAX_BODY_BYTES, NS, SOAP_NS, SyncFault, WSA_NS } from './types.js';
 
 /**
@@ -182,7 +183,7 @@ export class Reader {
     return this.first(name) !== undefined;
   }
 
-  opt(name: string, pattern?: RegExp): string | undefined {
+  opt(name: string, pattern?: Pattern): string | undefined {
     const found = this.first(name);
     if (found === undefined) return undefined;
     if (found === TWICE) throw this.fault(`${name} occurs more than once`);
@@ -191,7 +192,7 @@ export class Reader {
     return found.text;
   }
 
-  one(name: string, pattern?: RegExp): string {
+  one(name: string, pattern?: Pattern): string {
     const v = this.opt(name, pattern);
     if (v === undefined) throw this.fault(`${name} is required`);
     return v;
@@ -208,10 +209,27 @@ export class Reader {
   }
 }
 
+/** What a text value must be: a regular expression, or a check of its own where the form alone is not enough. */
+export interface Pattern {
+  test(text: string): boolean;
+}
+
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-](\d{2}):(\d{2}))$/;
+
 export const PATTERNS = {
   id: /^[A-Za-z0-9:._-]{1,100}$/,
-  date: /^\d{4}-\d{2}-\d{2}$/,
-  dateTime: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/,
+  /** xs:date as the XSD has it: a day that exists (2026-02-31 is refused, as xmllint refuses it). */
+  date: { test: isCalendarDate } satisfies Pattern,
+  /** xs:dateTime: a day that exists and a time of day (hours 0-23, minutes and seconds 0-59, offset at most 14:00). */
+  dateTime: {
+    test(text: string): boolean {
+      const m = DATE_TIME.exec(text);
+      if (!m || !isCalendarDate(m[1])) return false;
+      const [hours, minutes, seconds] = [Number(m[2]), Number(m[3]), Number(m[4])];
+      if (hours > 23 || minutes > 59 || seconds > 59) return false;
+      return m[7] === undefined || (Number(m[7]) * 60 + Number(m[8]) <= 14 * 60 && Number(m[8]) <= 59);
+    },
+  } satisfies Pattern,
   uint: /^\d{1,15}$/,
   bool: /^(true|false)$/,
   /** A BSN, or a verwijsindexservicenummer for a youth without one. */

@@ -66,6 +66,14 @@ describe('the sync protocol codec', () => {
       good.replace('<vir:maximum>10</vir:maximum>', '<vir:maximum>5000</vir:maximum>'),
       good.replace('<vir:wachttijd>0</vir:wachttijd>', '<vir:wachttijd>soon</vir:wachttijd>'),
     ];
+    // Days and times that do not exist, in the form of a date: xs:date and xs:dateTime refuse them, so the codec does.
+    const delivery = encodeRequest('LeverMeldingen', { region: 'regio-a', events: [registered('s1', '111222333', 'p1')] });
+    variants.push(
+      delivery.replace(/<vir:registratietijdstip>[^<]*</, '<vir:registratietijdstip>2026-02-31T09:00:00Z<'),
+      delivery.replace(/<vir:registratietijdstip>[^<]*</, '<vir:registratietijdstip>2026-03-02T24:30:00Z<'),
+      delivery.replace(/<vir:drieentwintigOp>[^<]*</, '<vir:drieentwintigOp>2035-02-31<'),
+    );
+    for (const v of variants.slice(-3)) expect(v).not.to.equal(delivery);
     for (const v of variants) {
       expect(xmllint(bodyDocument(v)).ok, v).to.equal(false);
       const err = await decodeRequest(v).then(() => null, (e: unknown) => e);
