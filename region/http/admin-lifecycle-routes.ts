@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { RegionServices } from '../create-region.js';
 import { admin } from './auth.js';
 import { parseInput } from './errors.js';
+import { youthIdentifier, youthFields } from './youth-input.js';
 
 /** Admin routes for the lifecycle: checkers' tokens, coordinators and hand-overs, reports, data-subject requests. */
 const coordinatorBody = z.strictObject({ coordinator: z.boolean({ error: 'must be true or false' }) });
 export const handoverBody = z.strictObject({ from: z.string({ error: 'must name the professional who leaves' }).min(1), to: z.string({ error: 'must name the colleague who takes over' }).min(1) });
-const bsnBody = z.strictObject({ bsn: z.string({ error: 'must be a string of 9 digits' }) });
-const removalBody = bsnBody.extend({ reason: z.enum(['objection', 'correction'], { error: 'must be objection or correction' }) });
+const youthBody = z.strictObject({ ...youthFields, birthDate: z.string({ error: 'must be a date in the form YYYY-MM-DD' }).optional() });
+const removalBody = youthBody.extend({ reason: z.enum(['objection', 'correction'], { error: 'must be objection or correction' }) });
 
 export function adminLifecycleRoutes(s: RegionServices): Router {
   const r = Router();
@@ -27,11 +28,11 @@ export function adminLifecycleRoutes(s: RegionServices): Router {
   });
   // POST, so that the BSN travels in the body and never in a URL or an access log.
   r.post('/inspection-reports', (req, res) => {
-    res.json(s.dataSubject.inspectionReport(admin(res), parseInput(bsnBody, req.body).bsn));
+    res.json(s.dataSubject.inspectionReport(admin(res), youthIdentifier(parseInput(youthBody, req.body))));
   });
   r.post('/data-subject-removals', (req, res) => {
     const body = parseInput(removalBody, req.body);
-    res.json(s.dataSubject.remove(admin(res), body.bsn, body.reason));
+    res.json(s.dataSubject.remove(admin(res), youthIdentifier(body), body.reason));
   });
   return r;
 }

@@ -8,20 +8,13 @@ import type { NoticeService } from '../services/notices.js';
 import type { BrpFacts, SignalService } from '../services/signals.js';
 import type { Verification } from '../services/verification.js';
 import { isValidBsn } from '../domain/bsn.js';
-import { serviceNumber, ServiceNumberInputError } from '../domain/service-number.js';
 import { professional } from './auth.js';
 import { parseInput } from './errors.js';
+import { youthFields, youthIdentifier } from './youth-input.js';
 
 /** The client-system API for institutions' case systems: signals, matches and notices. */
 const registerBody = z.strictObject({
-  bsn: z.string({ error: 'must be a string of 9 digits' }).optional(),
-  /** A youth without a BSN: the verwijsindexservicenummer is derived from these and the birth date (Besluit Jeugdwet 7.3.1). */
-  withoutBsn: z
-    .strictObject({
-      familyName: z.string({ error: 'must be the family name as in the youth\'s papers' }).min(1).max(200),
-      sex: z.enum(['M', 'V', 'O'], { error: 'must be M, V or O (onbekend)' }),
-    })
-    .optional(),
+  ...youthFields,
   birthDate: z.string({ error: 'must be a date in the form YYYY-MM-DD' }),
   municipality: z.string({ error: 'must be the 4-digit CBS code of a municipality of the covenant area' }),
   legalGroundConfirmed: z.boolean({ error: 'must be true' }).optional(),
@@ -32,19 +25,6 @@ const removalBody = z.strictObject({
   reason: z.enum(PROFESSIONAL_REMOVAL_REASONS, { error: `must be one of: ${PROFESSIONAL_REMOVAL_REASONS.join(', ')}` }),
 });
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key must be 1-200 visible ASCII characters');
-
-/** The BSN, or for a youth without one the verwijsindexservicenummer (Besluit Jeugdwet 7.3.1). */
-function youthIdentifier(body: z.infer<typeof registerBody>): string {
-  if (body.bsn !== undefined && body.withoutBsn) throw new AppError('VALIDATION_ERROR', 'send either bsn or withoutBsn, not both', 400);
-  if (body.bsn !== undefined) return body.bsn;
-  if (!body.withoutBsn) throw new AppError('VALIDATION_ERROR', 'bsn: is required (or, for a youth without a BSN, withoutBsn: { familyName, sex })', 400);
-  try {
-    return serviceNumber({ familyName: body.withoutBsn.familyName, birthDate: body.birthDate, sex: body.withoutBsn.sex });
-  } catch (err) {
-    if (err instanceof ServiceNumberInputError) throw new AppError('VALIDATION_ERROR', `withoutBsn: ${err.message}`, 400);
-    throw err;
-  }
-}
 
 export function signalRoutes(signals: SignalService, matches: MatchService, notices: NoticeService, vault: BsnVault, verification: Verification): Router {
   const r = Router();

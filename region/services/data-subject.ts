@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import { isValidBsn } from '../domain/bsn.js';
+import { isServiceNumber } from '../domain/service-number.js';
 import { auditActor, type Actor, type RegionContext } from './context.js';
 import type { LifecycleService } from './lifecycle.js';
 import type { SignalService } from './signals.js';
@@ -30,8 +31,9 @@ export function createDataSubjectService(ctx: RegionContext, signals: SignalServ
     ),
   };
 
+  /** A BSN, or the verwijsindexservicenummer of a youth without one (the signals were registered with it). */
   function youthKeyOf(bsn: string): string {
-    if (!isValidBsn(bsn)) throw new AppError('INVALID_BSN', 'bsn is not a valid burgerservicenummer: it must be 9 digits that pass the elfproef', 400);
+    if (!isValidBsn(bsn) && !isServiceNumber(bsn)) throw new AppError('INVALID_BSN', 'bsn is not a valid burgerservicenummer: it must be 9 digits that pass the elfproef', 400);
     return vault.youthKey(bsn);
   }
 

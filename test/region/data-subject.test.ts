@@ -64,6 +64,21 @@ describe('data-subject requests (7.1.5.2)', () => {
     expect(left.n).to.equal(0);
   });
 
+  it('finds, reports and removes the signals of a youth registered without a BSN, named as at registration', async () => {
+    const withoutBsn = { withoutBsn: { familyName: 'de Vries', sex: 'V' }, birthDate: '2012-05-04' };
+    for (const who of [area.a, area.b]) {
+      const r = await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(who), body: { ...withoutBsn, municipality: '0344', legalGroundConfirmed: true } });
+      expect(r.status).to.equal(201);
+    }
+    const report = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { ...admin, body: { withoutBsn: { familyName: 'De Vries', sex: 'V' }, birthDate: '2012-05-04' } });
+    expect(report.status).to.equal(200);
+    expect(report.body.signals.map((s: any) => s.professional.name)).to.deep.equal(['Anna Alfa', 'Bea Beta']);
+    const removal = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { ...withoutBsn, reason: 'correction' } });
+    expect(removal.body).to.deep.equal({ removedActive: 2, destroyedArchived: 0, reason: 'correction' });
+    const missingDate = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { ...admin, body: { withoutBsn: withoutBsn.withoutBsn } });
+    expect(missingDate.body.error).to.deep.equal({ code: 'VALIDATION_ERROR', message: 'birthDate: is required with withoutBsn' });
+  });
+
   it('refuses an invalid BSN with INVALID_BSN', async () => {
     const r = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { ...admin, body: { bsn: '123456789' } });
     expect(r.status).to.equal(400);

@@ -15,6 +15,23 @@ const signalBase = {
 };
 const parties = (description: string): Schema => list(description, oneOfValues('youth: the youth; legal-representative: the parent or guardian.', INFORMED_PARTIES));
 
+const withoutBsn = (description: string): Schema =>
+  object(description, {
+    familyName: str('The family name as in the youth\'s papers; voorvoegsels, case and diacritics do not matter.', { minLength: 1, maxLength: 200 }),
+    sex: oneOfValues('M, V or O (onbekend), as the BRP codes it.', ['M', 'V', 'O']),
+  });
+const bsnOfRequest = bsn("The youth's burgerservicenummer: 9 digits that pass the elfproef.");
+const withoutBsnOfRequest = withoutBsn('For a youth registered without a BSN: the same family name and sex as at registration.');
+const birthDateOfRequest = day('The birth date given at registration.');
+/** A data-subject request names the youth by BSN, or, for a youth registered without one, by the facts its verwijsindexservicenummer comes from. */
+const youthRequest = (description: string, extra: Record<string, Schema> = {}): Schema => ({
+  description,
+  oneOf: [
+    object('By BSN.', { bsn: bsnOfRequest, ...extra }),
+    object('Without a BSN.', { withoutBsn: withoutBsnOfRequest, birthDate: birthDateOfRequest, ...extra }),
+  ],
+});
+
 export const signalSchemas: Record<string, Schema> = {
   SignalInput: object(
     'A new signal (7.1.4.2): exactly one of bsn and withoutBsn. Only these fields are accepted: the risk criterion is attested, never sent or stored.',
@@ -27,13 +44,7 @@ export const signalSchemas: Record<string, Schema> = {
         description: 'The professional attests a reasonable suspicion of one of the risks of Jeugdwet 7.1.4.1. Missing or false is refused.',
       },
       removalDate: day("When the signal is to be removed automatically: after today, at most two years from today and not past the youth's 23rd birthday (7.1.4.5). Defaults to that maximum."),
-      withoutBsn: object(
-        'For a youth without a BSN, instead of bsn: the verwijsindexservicenummer is derived from the family name, the birth date and the sex (Besluit Jeugdwet 7.3.1), so that two professionals who enter the same youth meet.',
-        {
-          familyName: str('The family name as in the youth\'s papers; voorvoegsels, case and diacritics do not matter.', { minLength: 1, maxLength: 200 }),
-          sex: oneOfValues('M, V or O (onbekend), as the BRP codes it.', ['M', 'V', 'O']),
-        },
-      ),
+      withoutBsn: withoutBsn('For a youth without a BSN, instead of bsn: the verwijsindexservicenummer is derived from the family name, the birth date and the sex (Besluit Jeugdwet 7.3.1), so that two professionals who enter the same youth meet.'),
     },
     ['removalDate', 'bsn', 'withoutBsn'],
   ),
@@ -109,13 +120,13 @@ export const signalSchemas: Record<string, Schema> = {
     overdue: flag('True when it was registered more than lifecycle.informingReminderDays ago.'),
   }),
 
-  BsnInput: object('The youth a data-subject request is about. In the body, so that the BSN never appears in a URL or an access log.', {
-    bsn: bsn("The youth's burgerservicenummer: 9 digits that pass the elfproef."),
-  }),
-  DataSubjectRemovalInput: object('A removal the municipality decided on after an objection or a correction request (7.1.5.2).', {
-    bsn: bsn("The youth's burgerservicenummer: 9 digits that pass the elfproef."),
-    reason: oneOfValues('The request that led to the removal.', ['objection', 'correction']),
-  }),
+  BsnInput: youthRequest(
+    'The youth a data-subject request is about: bsn, or withoutBsn with birthDate for a youth registered without one. In the body, so that the BSN never appears in a URL or an access log.',
+  ),
+  DataSubjectRemovalInput: youthRequest(
+    'A removal the municipality decided on after an objection or a correction request (7.1.5.2): bsn, or withoutBsn with birthDate.',
+    { reason: oneOfValues('The request that led to the removal.', ['objection', 'correction']) },
+  ),
   DataSubjectRemoval: object('Everything about the youth is removed, without archive (7.1.4.6); their matches follow.', {
     removedActive: count('Active signals removed.'),
     destroyedArchived: count('Archived signals destroyed.'),
