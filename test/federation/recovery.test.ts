@@ -3,20 +3,24 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, TestClock, type Caller } from '../helpers/region.js';
 import { startTestNational } from '../helpers/national.js';
-import { eventually, nationalSettings, registerSignal, startGateway } from '../helpers/federation.js';
+import { eventually, nationalSettings, registerSignal } from '../helpers/federation.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 
 const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
 
 describe('recovery between a region and the national index', () => {
   it('keeps the events when a gateway answers 429 with an HTML page, and delivers them all once it lets them through', async () => {
     const nat = await startTestNational();
-    const gateway = await startGateway(nat.url, { refuse: 4 });
+    const gateway = await startFaultProxy(nat.url);
+    gateway.mode = 'throttle';
     const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
     try {
       const area = await setupArea(t.baseUrl);
       for (const bsn of BSN.slice(0, 3)) await registerSignal(t, area.a, bsn);
+      await eventually(() => gateway.requests >= 4, 10_000, 'four refused requests');
+      expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body).to.include({ backlog: 3, deadLetters: 0 });
+      gateway.mode = 'pass';
       await eventually(async () => (await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.backlog === 0, 10_000, 'delivery');
-      expect(gateway.refused()).to.equal(4);
       expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.deadLetters).to.equal(0);
       const active = nat.national.ctx.db.prepare("SELECT COUNT(*) FROM signals WHERE region_id = 'regio-a' AND status = 'active'").pluck().get();
       expect(active).to.equal(3);
@@ -107,7 +111,7 @@ describe('recovery between a region and the national index', () => {
 
   it('keeps at the national index a signal registered while a reconcile was on its way (it is not surplus)', async () => {
     const nat = await startTestNational();
-    const gateway = await startGateway(nat.url, { holdRequest: { ReconcilieerVerzoek: 1500 } });
+    const gateway = await startFaultProxy(nat.url, { request: { ReconcilieerVerzoek: 1500 } });
     const t = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
     const atNational = (id: string) => nat.national.ctx.db.prepare('SELECT status FROM signals WHERE signal_id = ?').pluck().get(id);
     try {
@@ -129,7 +133,7 @@ describe('recovery between a region and the national index', () => {
 
   it('does not go back to an older snapshot when a reconcile answers after the feed moved on: no match comes back, nobody is told twice', async () => {
     const nat = await startTestNational();
-    const gateway = await startGateway(nat.url, { holdAnswer: { ReconcilieerVerzoek: 1500 } });
+    const gateway = await startFaultProxy(nat.url, { answer: { ReconcilieerVerzoek: 1500 } });
     const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
     const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
     try {
@@ -162,7 +166,7 @@ describe('recovery between a region and the national index', () => {
   it('brings back a signal the national index expired by its own clock while the region\'s extension could not reach it, and its match', async () => {
     const nationalClock = new TestClock();
     const nat = await startTestNational({}, nationalClock.now);
-    const gateway = await startGateway(nat.url);
+    const gateway = await startFaultProxy(nat.url);
     const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
     const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
     try {
@@ -176,7 +180,7 @@ describe('recovery between a region and the national index', () => {
       const matchesOfB = async () => ((await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b))).body as { status: string }[]).map((m) => m.status);
       await eventually(async () => (await matchesOfB()).length === 1, 10_000, 'the cross-region match');
       // Region A loses its link, and extends its signal five days before the end of its two years.
-      gateway.setDown(true);
+      gateway.mode = 'error500';
       ra.clock.advanceDays(725);
       const extended = await call(ra.baseUrl, 'POST', `/api/v1/signals/${s.id}/extension`, { ...as(a.a), body: {} });
       expect(extended.status).to.equal(200);
@@ -185,7 +189,7 @@ describe('recovery between a region and the national index', () => {
       const atNational = () => nat.national.ctx.db.prepare('SELECT status, removal_date FROM signals WHERE signal_id = ?').get(s.id);
       expect(atNational()).to.include({ status: 'archived' });
       await eventually(async () => (await matchesOfB()).includes('ended'), 10_000, 'the match ended in region B');
-      gateway.setDown(false);
+      gateway.mode = 'pass';
       await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.backlog === 0, 10_000, 'delivery');
       expect(atNational()).to.deep.equal({ status: 'active', removal_date: extended.body.removalDate });
       expect((await call(ra.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.deadLetters).to.equal(0);

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { expect } from 'chai';
 import { call, type Caller, type TestRegion } from './region.js';
 
@@ -30,57 +29,3 @@ export async function registerSignal(t: TestRegion, who: Caller, bsn: string) {
   return r.body;
 }
 
-export interface GatewayOptions {
-  /** The first this many requests are answered 429 with an HTML page, as a throttling proxy does. */
-  refuse?: number;
-  /** Milliseconds to hold a request (by the operation's request element, e.g. ReconcilieerVerzoek) before passing it on. */
-  holdRequest?: Partial<Record<string, number>>;
-  /** Milliseconds to hold the national index's answer to a request before passing it back. */
-  holdAnswer?: Partial<Record<string, number>>;
-}
-
-/** A gateway on 127.0.0.1 in front of the national index (as the government's service bus is in production), for timing and refusals. */
-export async function startGateway(target: string, options: GatewayOptions = {}) {
-  let refused = 0;
-  let down = false;
-  const wait = (holds: GatewayOptions['holdRequest'], body: string) =>
-    new Promise((resolve) => setTimeout(resolve, Object.entries(holds ?? {}).find(([element]) => body.includes(element))?.[1] ?? 0));
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    if (down) {
-      res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
-      return;
-    }
-    if (refused < (options.refuse ?? 0)) {
-      refused++;
-      res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '1' }).end('<html><body>Too Many Requests</body></html>');
-      return;
-    }
-    await wait(options.holdRequest, body);
-    const headers: Record<string, string> = {};
-    for (const h of ['content-type', 'soapaction', 'x-region-id']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string;
-    try {
-      const answer = await fetch(target, { method: 'POST', headers, body });
-      const text = await answer.text();
-      await wait(options.holdAnswer, body);
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' }).end(text);
-    } catch {
-      res.destroy();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/sync`,
-    refused: () => refused,
-    /** While down, every request is answered 503, as when the link to the national index is out. */
-    setDown(value: boolean) {
-      down = value;
-    },
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
