@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../errors.js';
-import { isCalendarDate } from '../domain/calendar.js';
+import { addYears, isCalendarDate } from '../domain/calendar.js';
 import { ageFromTurns23, partiesToInform, type InformedParty, type InformingMethod } from '../domain/informing.js';
 import { auditActor, today, type Actor, type RegionContext } from './context.js';
 
@@ -67,6 +67,8 @@ export function createInformingService(ctx: RegionContext) {
       if (!isCalendarDate(input.informedOn)) throw new AppError('VALIDATION_ERROR', 'informedOn: must be a date in the form YYYY-MM-DD', 400);
       const day = today(ctx);
       if (input.informedOn > day) throw new AppError('INFORMED_IN_FUTURE', 'informedOn lies in the future', 400);
+      // Before the signal is fine (the guidance is to inform beforehand where possible); before the youth was born is a typing error.
+      if (input.informedOn < addYears(s.turns23_on!, -23, 'earlier')) throw new AppError('INFORMED_BEFORE_BIRTH', 'informedOn lies before the youth was born: check the date', 400);
       const derived = partiesToInform(ageFromTurns23(s.turns23_on!, input.informedOn));
       const informed = input.informed && input.informed.length > 0 ? [...new Set(input.informed)].sort() : derived;
       q.upsert.run(signalId, JSON.stringify(informed), input.informedOn, input.method, ctx.now().toISOString());

@@ -34,7 +34,7 @@ describe('informing the youth and parents (7.1.5.1)', () => {
     }
   });
 
-  it('lets the professional correct whom they informed, and refuses a date in the future or an unknown method', async () => {
+  it('lets the professional correct whom they informed, and refuses a date in the future, before the youth was born, or an unknown method', async () => {
     const s = await register(area.a, BSN[0], '2016-01-01');
     const corrected = await inform(area.a, s.id, { informed: ['youth', 'legal-representative'], informedOn: '2026-03-01', method: 'phone' });
     expect(corrected.body).to.include({ informedOn: '2026-03-01', method: 'phone' });
@@ -42,6 +42,9 @@ describe('informing the youth and parents (7.1.5.1)', () => {
     expect(corrected.body.derived).to.deep.equal(['legal-representative']);
     const future = await inform(area.a, s.id, { informedOn: '2026-03-03', method: 'phone' });
     expect(future.body.error.code).to.equal('INFORMED_IN_FUTURE');
+    const beforeBirth = await inform(area.a, s.id, { informedOn: '2015-12-31', method: 'phone' });
+    expect(beforeBirth.body.error).to.include({ code: 'INFORMED_BEFORE_BIRTH' });
+    expect((await inform(area.a, s.id, { informedOn: '2016-01-01', method: 'phone' })).status).to.equal(200);
     const method = await inform(area.a, s.id, { informedOn: '2026-03-01', method: 'pigeon' });
     expect(method.status).to.equal(400);
     expect(method.body.error.message).to.contain('method: must be one of: in-person, phone, letter, email, other');

@@ -20,7 +20,7 @@ export const coordinationPaths: Record<string, PathItem> = {
       requestBody: jsonBody('InformingInput', 'Whom, when and how.'),
       responses: {
         '200': ok('The recorded informing.', 'Informing'),
-        '400': failure('The body is not valid, informedOn is no real date, or it lies in the future.', ['VALIDATION_ERROR', 'INFORMED_IN_FUTURE', NO_PROFESSIONAL, ...UNREADABLE]),
+        '400': failure('The body is not valid, informedOn is no real date, or it lies in the future or before the youth was born.', ['VALIDATION_ERROR', 'INFORMED_IN_FUTURE', 'INFORMED_BEFORE_BIRTH', NO_PROFESSIONAL, ...UNREADABLE]),
         ...CLIENT_ANSWERS,
         '404': failure('The professional has no signal with this id.', ['NOT_FOUND']),
         '409': failure('The signal is archived or removed, not active.', ['SIGNAL_NOT_ACTIVE']),
