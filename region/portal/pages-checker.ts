@@ -46,7 +46,10 @@ export function checkerRoutes(kit: PortalKit): Router {
     const p = principalOf(res, 'checker');
     const ids = s.portal.queries.municipalityMatchIds(p.municipality);
     const list = ids.map((id) => s.matches.view(id, '')).filter((m) => m !== null);
-    s.ctx.audit.record({ actorKind: 'checker', actorId: p.actor.tokenId, action: 'checker.matches', objectType: 'match', outcome: 'ok', detail: { municipality: p.municipality, count: list.length } }, s.ctx.now());
+    s.ctx.audit.record(
+      { actorKind: 'checker', actorId: p.actor.tokenId, action: 'checker.matches', objectType: 'match', outcome: 'ok', detail: { municipality: p.municipality, count: list.length } }, s.ctx.now(),
+      list.map((m) => ({ type: 'match', id: m.id })),
+    );
     kit.render(req, res, `Matches in ${p.municipalityName}`, html`
       ${table(`Matches met een melding in ${p.municipalityName}, nieuwste eerst`, ['Match', 'Sinds', 'Status', 'Professionals', 'Regievoerder', 'Afstemming'],
         list.map((m) => [

@@ -90,7 +90,10 @@ export function createCheckerService(ctx: RegionContext, matches: MatchService) 
     overdue(actor: CheckerActor, days = ctx.config.coordination.checkAfterDays) {
       const cutoff = new Date(ctx.now().getTime() - days * 86_400_000).toISOString();
       const ids = q.overdue.all(actor.municipality, cutoff).map((r) => r.id);
-      record(actor, 'checker.overdue', 'match', null);
+      audit.record(
+        { actorKind: 'checker', actorId: actor.tokenId, action: 'checker.overdue', objectType: 'match', objectId: null, outcome: 'ok', detail: { municipality: actor.municipality } }, ctx.now(),
+        ids.map((id) => ({ type: 'match', id })),
+      );
       return ids.map((id) => checkerMatchView(actor, id));
     },
     match(actor: CheckerActor, matchId: string) {

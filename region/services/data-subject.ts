@@ -19,10 +19,12 @@ export function createDataSubjectService(ctx: RegionContext, signals: SignalServ
        FROM signals s JOIN institutions i ON i.id = s.institution_id JOIN professionals p ON p.id = s.professional_id
        WHERE s.youth_key = ? AND s.status IN ('active', 'archived') ORDER BY s.registered_at`,
     ),
-    access: db.prepare<[string, string], { at: string; actor_kind: string; actor_id: string | null; action: string; object_type: string; object_id: string }>(
+    access: db.prepare<[{ signals: string; matches: string }], { at: string; actor_kind: string; actor_id: string | null; action: string; object_type: string; object_id: string }>(
+      // Entries about one of the youth's signals or matches, and list reads that returned one (audit_objects).
       `SELECT at, actor_kind, actor_id, action, object_type, object_id FROM audit_log
-       WHERE ((object_type = 'signal' AND object_id IN (SELECT value FROM json_each(?)))
-           OR (object_type = 'match' AND object_id IN (SELECT value FROM json_each(?))))
+       WHERE (((object_type = 'signal' AND object_id IN (SELECT value FROM json_each(@signals)))
+            OR (object_type = 'match' AND object_id IN (SELECT value FROM json_each(@matches))))
+           OR seq IN (SELECT seq FROM audit_objects WHERE object_id IN (SELECT value FROM json_each(@signals) UNION ALL SELECT value FROM json_each(@matches))))
          AND outcome IN ('ok', 'existing', 'replayed')
        ORDER BY seq`,
     ),
@@ -42,7 +44,7 @@ export function createDataSubjectService(ctx: RegionContext, signals: SignalServ
       const rows = q.signalsOf.all(youthKeyOf(bsn));
       const signalIds = rows.map((r) => r.id);
       const matchIds = [...new Set(rows.map((r) => r.match_id).filter((m): m is string => m !== null))];
-      const access = q.access.all(JSON.stringify(signalIds), JSON.stringify(matchIds)).map((a) => {
+      const access = q.access.all({ signals: JSON.stringify(signalIds), matches: JSON.stringify(matchIds) }).map((a) => {
         const person = a.actor_kind === 'professional' && a.actor_id ? q.who.get(a.actor_id) : undefined;
         return {
           at: a.at,

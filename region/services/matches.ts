@@ -195,7 +195,10 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
     view,
     listFor(actor: Extract<Actor, { kind: 'professional' }>) {
       const ids = q.matchesOf.all(actor.professionalId).map((r) => r.match_id);
-      ctx.audit.record({ ...auditActor(actor), action: 'match.list', objectType: 'match', objectId: null, outcome: 'ok', detail: { count: ids.length } }, ctx.now());
+      ctx.audit.record(
+        { ...auditActor(actor), action: 'match.list', objectType: 'match', objectId: null, outcome: 'ok', detail: { count: ids.length } }, ctx.now(),
+        ids.map((id) => ({ type: 'match', id })),
+      );
       return ids.map((id) => view(id, actor.professionalId));
     },
     getFor(actor: Extract<Actor, { kind: 'professional' }>, matchId: string) {

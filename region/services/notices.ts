@@ -116,6 +116,8 @@ export function createNoticeService(ctx: RegionContext) {
           ? { actorKind: 'admin', actorId: reader.adminTokenId, action: 'notice.list', objectType: recipientKind, objectId: recipientId, outcome: 'ok', detail: { count: rows.length } }
           : { actorKind: recipientKind, actorId: recipientId, institutionId, action: 'notice.list', objectType: 'notice', outcome: 'ok', detail: { count: rows.length } },
         ctx.now(),
+        // A notice shows who else is in a match: reading it is an access to that match.
+        [...new Set(rows.map((r) => r.match_id).filter((id): id is string => id !== null))].map((id) => ({ type: 'match', id })),
       );
       return rows.map((row) => {
         const p = JSON.parse(row.payload) as NoticePayload;

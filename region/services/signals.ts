@@ -290,7 +290,10 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
 
     list(actor: ProfessionalActor) {
       const rows = q.ofProfessional.all(actor.professionalId);
-      record(actor, 'signal.list', null, 'ok', { count: rows.length });
+      audit.record(
+        { ...auditActor(actor), action: 'signal.list', objectType: 'signal', objectId: null, outcome: 'ok', detail: { count: rows.length } }, ctx.now(),
+        rows.map((r) => ({ type: 'signal', id: r.id })),
+      );
       return rows.map(signalView);
     },
 

@@ -20,8 +20,15 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null;
 }
 
+/** A signal or match a list read returned: kept beside the entry (audit_objects), for the inspection report. */
+export interface AuditObject {
+  type: 'signal' | 'match';
+  id: string;
+}
+
 export interface AuditLog {
-  record(entry: AuditEntry, at: Date): void;
+  /** Appends an entry; `objects` are the signals and matches a list read returned. */
+  record(entry: AuditEntry, at: Date, objects?: readonly AuditObject[]): void;
   verify(): AuditVerification;
 }
 
@@ -75,18 +82,22 @@ export function createAuditLog(db: Db): AuditLog {
      FROM (SELECT COALESCE(MAX(seq), 0) AS seq FROM audit_log) AS tail LEFT JOIN audit_log AS last ON last.seq = tail.seq`,
   );
   const all = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq');
-  const append = (entry: AuditEntry, at: Date): void => {
+  const insertObjects = db.prepare<[number | bigint, string]>(
+    "INSERT INTO audit_objects (seq, object_type, object_id) SELECT ?, value ->> 'type', value ->> 'id' FROM json_each(?)",
+  );
+  const append = (entry: AuditEntry, at: Date, objects?: readonly AuditObject[]): void => {
     const values = [
       at.toISOString(), entry.actorKind, entry.actorId ?? null, entry.institutionId ?? null, entry.action, entry.objectType ?? null,
       entry.objectId ?? null, entry.outcome, entry.detail ? JSON.stringify(entry.detail) : null,
     ];
-    insert.run(...values, ...values);
+    const { lastInsertRowid } = insert.run(...values, ...values);
+    if (objects && objects.length > 0) insertObjects.run(lastInsertRowid, JSON.stringify(objects));
   };
   const appendTx = db.transaction(append);
   return {
     // Inside a transaction the entry is part of it (and reading the chain's tail is safe);
     // no savepoint of its own, which would copy the pages it touches to the sub-journal.
-    record: (entry, at) => (db.inTransaction ? append(entry, at) : appendTx(entry, at)),
+    record: (entry, at, objects) => (db.inTransaction ? append(entry, at, objects) : appendTx(entry, at, objects)),
     verify() {
       let prevHash = GENESIS;
       let expectedSeq = 1;

@@ -323,4 +323,18 @@ export const REGION_MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS outbox_signal;
   `,
+  // 10: the signals and matches a list read returned, per audit entry, so that the inspection report
+  // (7.1.5.2) names who saw them in a list too, not only who opened one
+  `
+  CREATE TABLE audit_objects (
+    seq INTEGER NOT NULL REFERENCES audit_log(seq),
+    object_type TEXT NOT NULL CHECK (object_type IN ('signal', 'match')),
+    object_id TEXT NOT NULL
+  );
+  CREATE INDEX audit_objects_object ON audit_objects(object_id);
+  CREATE TRIGGER audit_objects_no_update BEFORE UPDATE ON audit_objects
+    BEGIN SELECT RAISE(ABORT, 'audit_objects is append-only'); END;
+  CREATE TRIGGER audit_objects_no_delete BEFORE DELETE ON audit_objects
+    BEGIN SELECT RAISE(ABORT, 'audit_objects is append-only'); END;
+  `,
 ];

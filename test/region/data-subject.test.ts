@@ -27,6 +27,11 @@ describe('data-subject requests (7.1.5.2)', () => {
     await register(area.a, BSN[1]);
     await call(t.baseUrl, 'GET', `/api/v1/matches/${b.matchId}`, as(area.a));
     await call(t.baseUrl, 'GET', `/api/v1/signals/${a.id}`, as(area.a));
+    // List reads: the lists that returned one of the youth's signals or matches count as access; others do not.
+    await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a));
+    await call(t.baseUrl, 'GET', '/api/v1/matches', as(area.b));
+    await call(t.baseUrl, 'GET', '/api/v1/notices', as(area.b));
+    await call(t.baseUrl, 'GET', '/api/v1/matches', as(area.c));
 
     const r = await call(t.baseUrl, 'POST', '/api/v1/admin/inspection-reports', { ...admin, body: { bsn: BSN[0] } });
     expect(r.status).to.equal(200);
@@ -42,7 +47,11 @@ describe('data-subject requests (7.1.5.2)', () => {
       ['Bea Beta', 'signal.register'],
       ['Anna Alfa', 'match.read'],
       ['Anna Alfa', 'signal.read'],
+      ['Anna Alfa', 'signal.list'],
+      ['Bea Beta', 'match.list'],
+      ['Bea Beta', 'notice.list'],
     ]);
+    expect(access.filter(([, action]: string[]) => action.endsWith('.list'))).to.have.length(3);
     expect(JSON.stringify(r.body)).not.to.contain(BSN[1]);
     const audited = t.region.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'data-subject.inspection'").get() as { n: number };
     expect(audited.n).to.equal(1);
