@@ -21,7 +21,11 @@ export function createDataSubjectService(ctx: RegionContext, signals: SignalServ
     ),
     access: db.prepare<[{ signals: string; matches: string }], { at: string; actor_kind: string; actor_id: string | null; action: string; object_type: string; object_id: string }>(
       // Entries about one of the youth's signals or matches, and list reads that returned one (audit_objects).
-      `SELECT at, actor_kind, actor_id, action, object_type, object_id FROM audit_log
+      // A list read is reported as an access to what it returned of the youth's (a notices list: to a match).
+      `SELECT at, actor_kind, actor_id, action, object_id,
+              CASE WHEN object_type IN ('signal', 'match') THEN object_type
+                   ELSE (SELECT o.object_type FROM audit_objects o WHERE o.seq = audit_log.seq LIMIT 1) END AS object_type
+       FROM audit_log
        WHERE (((object_type = 'signal' AND object_id IN (SELECT value FROM json_each(@signals)))
             OR (object_type = 'match' AND object_id IN (SELECT value FROM json_each(@matches))))
            OR seq IN (SELECT seq FROM audit_objects WHERE object_id IN (SELECT value FROM json_each(@signals) UNION ALL SELECT value FROM json_each(@matches))))
