@@ -27,7 +27,11 @@ export function createHandoverService(ctx: RegionContext, notices: NoticeService
     participants: db.prepare<[string], { signal_id: string; professional_id: string }>(
       'SELECT signal_id, professional_id FROM match_participants WHERE match_id = ? AND left_at IS NULL',
     ),
-    matchActive: db.prepare<[string], { status: string }>('SELECT status FROM matches WHERE id = ?'),
+    matchActive: db.prepare<[string], { status: string; kind: 'person' | 'family' }>('SELECT status, kind FROM matches WHERE id = ?'),
+    familyMatches: db.prepare<[string], string>(
+      `SELECT DISTINCT mp.match_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id
+       WHERE mp.signal_id = ? AND mp.left_at IS NULL AND m.kind = 'family' AND m.status = 'active'`,
+    ).pluck(),
   };
 
   /** A coordinator may act for their own institution only; the covenant administrator for any. */
@@ -55,13 +59,16 @@ export function createHandoverService(ctx: RegionContext, notices: NoticeService
         q.moveParticipant.run(toId, s.id);
         outbox.sentAgain({ ...s, professional_id: toId }, ctx.vault.open(s.bsn_sealed));
         if (s.match_id && q.matchActive.get(s.match_id)?.status === 'active') matchIds.add(s.match_id);
+        // Its family matches too (7.1.2.3): the signal's place moved with it above.
+        for (const familyMatch of q.familyMatches.all(s.id)) matchIds.add(familyMatch);
       }
       for (const matchId of matchIds) {
         // The colleague may already be in the match with a signal of their own: then it is no match any more (7.1.2.3).
         if (matches.endIfAlone(matchId, fromId)) continue;
         coordination.professionalReplaced(matchId, fromId, toId);
+        const family = q.matchActive.get(matchId)?.kind === 'family';
         const others = distinctProfessionals(q.participants.all(matchId).map((p) => ({ signalId: p.signal_id, professionalId: p.professional_id }))).filter((p) => p !== toId);
-        for (const o of others) notices.toProfessional(o, 'participant-changed', matchId, { professionalIds: [toId] });
+        for (const o of others) notices.toProfessional(o, 'participant-changed', matchId, { professionalIds: [toId], ...(family ? { family: true } : {}) });
       }
       const signalIds = moved.map((s) => s.id);
       notices.toProfessional(fromId, 'handover', null, { professionalIds: [toId], signalIds });

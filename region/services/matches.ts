@@ -184,7 +184,7 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
     q.endMatch.run(at(), matchId);
     q.leaveAll.run(at(), matchId);
     remote.endAll(matchId);
-    for (const p of pros) notices.toProfessional(p, 'participant-left', matchId, { family: false, professionalIds: [formerProfessionalId], matchEnded: true });
+    for (const p of pros) notices.toProfessional(p, 'participant-left', matchId, { family: match.kind === 'family', professionalIds: [formerProfessionalId], matchEnded: true });
     return true;
   }
 

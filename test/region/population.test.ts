@@ -112,6 +112,29 @@ describe('the population register: family matches, moves and deaths', () => {
     expect(await matches(area.a)).to.deep.equal([]);
   });
 
+  const handOver = (from: Caller, to: Caller) =>
+    call(t.baseUrl, 'POST', `/api/v1/admin/institutions/${from.institutionId}/handovers`, { token: ADMIN_TOKEN, body: { from: from.professionalId, to: to.professionalId } });
+
+  it('tells the others in a family match of the colleague who took a signal over (7.1.3.3)', async () => {
+    await register(area.a2, CHILD);
+    await register(area.b, SIBLING, '2014-09-01');
+    await notices(area.b);
+    expect((await handOver(area.a2, area.a)).status).to.equal(200);
+    const [m] = await matches(area.b);
+    expect(m).to.include({ kind: 'family', status: 'active' });
+    expect(m.participants.map((p: any) => p.professional.name).sort()).to.deep.equal(['Anna Alfa', 'Bea Beta']);
+    const [changed] = await notices(area.b);
+    expect(changed).to.include({ kind: 'participant-changed', family: true });
+  });
+
+  it('ends a family match that a hand-over leaves with one professional on both youths', async () => {
+    await register(area.a, CHILD);
+    await register(area.a2, SIBLING, '2014-09-01');
+    expect((await matches(area.a)).map((m) => [m.kind, m.status])).to.deep.equal([['family', 'active']]);
+    expect((await handOver(area.a2, area.a)).status).to.equal(200);
+    expect((await matches(area.a)).map((m) => [m.kind, m.status])).to.deep.equal([['family', 'ended']]);
+  });
+
   it('ends the family match when one sibling\'s signal is removed', async () => {
     await register(area.a, CHILD);
     const s = (await register(area.b, SIBLING, '2014-09-01')).body;
