@@ -44,6 +44,14 @@ export function createHttpApp(s: RegionServices, connector: Connector | null = n
     res.redirect(302, '/portal/');
   });
   app.use('/portal', portalRoutes(s));
+  // The API reads JSON only: a body of another type reached the routes as no body ("body: is required").
+  app.use('/api', (req, res, next) => {
+    if (req.is('json') === false && req.headers['content-length'] !== '0') {
+      res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as JSON, with Content-Type: application/json' } });
+      return;
+    }
+    next();
+  });
   app.use('/api/v1/admin', requireAdmin(ctx, s.covenant), adminRoutes(s.covenant, s.notices), adminLifecycleRoutes(s), connectorRoutes(s, connector), adminAccountRoutes(s), unknownRoute);
   app.use('/api/v1/checker', requireChecker(ctx, s.checker), checkerRoutes(s.checker, s.notices), unknownRoute);
   app.use('/api/v1', requireProfessional(ctx, s.covenant), signalRoutes(s.signals, s.matches, s.notices, ctx.vault, s.verification), coordinationRoutes(s));

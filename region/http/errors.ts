@@ -22,7 +22,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
 }
 
 export const unknownRoute: RequestHandler = (req, res) => {
-  res.status(404).json({ error: { code: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.path}` } });
+  res.status(404).json({ error: { code: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.baseUrl}${req.path}` } });
 };
 
 /** Maps every error to { error: { code, message } }; internals stay in the log, never in the answer. */

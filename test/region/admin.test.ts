@@ -118,10 +118,21 @@ describe('bad input over HTTP', () => {
     expect((await call(t.baseUrl, 'GET', '/api/v1/admin/institutions', { token: ADMIN_TOKEN })).body).to.deep.equal([]);
   });
 
-  it('answers an unknown route with 404 in the error format', async () => {
+  it('answers an unknown route with 404 in the error format, naming the whole path', async () => {
     const r = await call(t.baseUrl, 'GET', '/api/v2/nothing');
     expect(r.status).to.equal(404);
     expect(r.body.error.code).to.equal('NOT_FOUND');
+    const underAdmin = await call(t.baseUrl, 'GET', '/api/v1/admin/nothing', { token: ADMIN_TOKEN });
+    expect(underAdmin.body.error.message).to.equal('no such endpoint: GET /api/v1/admin/nothing');
+  });
+
+  it('answers a body that is not JSON with 415, saying to send JSON, and writes nothing', async () => {
+    const r = await call(t.baseUrl, 'POST', '/api/v1/admin/institutions', {
+      token: ADMIN_TOKEN, rawBody: JSON.stringify({ name: 'GGZ', category: 'ggz' }), headers: { 'content-type': 'text/plain' },
+    });
+    expect(r.status).to.equal(415);
+    expect(r.body.error).to.deep.equal({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as JSON, with Content-Type: application/json' });
+    expect((await call(t.baseUrl, 'GET', '/api/v1/admin/institutions', { token: ADMIN_TOKEN })).body).to.deep.equal([]);
   });
 
   it('answers a missing body with a message that says what is required', async () => {

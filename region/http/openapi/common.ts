@@ -106,7 +106,7 @@ export const responses: Record<string, Response> = {
     ['FORBIDDEN', 'PROFESSIONAL_NOT_AUTHORISED'],
   ),
   BodyTooLarge: failure('The request body is larger than the configured limit (http.bodyLimit, 32kb by default).', ['BODY_TOO_LARGE']),
-  UnsupportedMediaType: failure('The body\'s charset or Content-Encoding cannot be read.', ['BAD_REQUEST']),
+  UnsupportedMediaType: failure('The body is not sent as JSON (Content-Type must be application/json), or its charset or Content-Encoding cannot be read.', ['UNSUPPORTED_MEDIA_TYPE', 'BAD_REQUEST']),
   InternalError: failure('Something failed inside the index; details are in its log, never in the answer.', ['INTERNAL_ERROR']),
 };
 
