@@ -101,7 +101,7 @@ export const clientPaths: Record<string, PathItem> = {
       operationId: 'listMatches',
       summary: 'List the professional\'s matches',
       description:
-        'The active matches the professional takes part in, and ended matches they took part in, newest first, each with the other professionals\' contact details (7.1.2.3, 7.1.4.3(2)).',
+        'The active matches the professional takes part in, and ended matches they were in when they ended while their signal is still active, newest first, each with the other professionals\' contact details (7.1.2.3, 7.1.4.3(2)). A match they left (their signal removed) is no longer theirs to see; an ended match does not show professionals whose signal was erased.',
       responses: { '200': ok('The matches.', 'Match', true), '400': noProfessional, ...common },
     }),
   },
@@ -110,12 +110,12 @@ export const clientPaths: Record<string, PathItem> = {
     get: client('Matches', {
       operationId: 'getMatch',
       summary: 'Read a match',
-      description: 'A match the professional takes or took part in, with the other professionals\' contact details (7.1.4.3(2)).',
+      description: 'A match the professional takes part in, or an ended one they were in when it ended while their signal is still active, with the other professionals\' contact details (7.1.4.3(2)).',
       responses: {
         '200': ok('The match.', 'Match'),
         '400': noProfessional,
         ...common,
-        '404': failure('There is no such match, or the professional never took part in it.', ['NOT_FOUND']),
+        '404': failure('There is no such match, or it is not the professional\'s to see (never in it, or left it).', ['NOT_FOUND']),
       },
     }),
   },
