@@ -76,7 +76,7 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
     loggedIn: db.prepare('UPDATE portal_accounts SET failed_logins = 0, locked_until = NULL, totp_last_step = ?, last_login_at = ? WHERE id = ?'),
     enrol: db.prepare(
       `UPDATE portal_accounts SET password_hash = COALESCE(?, password_hash), totp_secret = ?, totp_last_step = ?, setup_code_hash = NULL,
-       setup_expires_at = NULL, failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`,
+       setup_expires_at = NULL, failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ? AND totp_secret IS NULL`,
     ),
     setPassword: db.prepare('UPDATE portal_accounts SET password_hash = ? WHERE id = ?'),
   };
@@ -237,12 +237,20 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
       const account = q.byId.get(accountId);
       if (!usable(account)) throw new LoginRefused('bad-credentials', 'Log opnieuw in.');
       refuseIfBlocked(ip, account);
+      // An account is set up once: a second half-finished setup (the same one-time code entered in
+      // another browser) may not replace the password and second factor the first one set.
+      if (account.totp_secret || (passwordHash !== null && account.setup_code_hash === null)) {
+        record({ actorKind: 'anonymous', action: 'portal.enrol', objectId: account.id, outcome: 'denied:already-set-up' });
+        throw new LoginRefused('bad-credentials', 'Dit account is al ingesteld. Log in met uw wachtwoord en de code uit uw app; klopt dat niet, neem dan contact op met de functioneel beheerder.');
+      }
       const step = await checkTotp(secret, code, now(), null);
       if (step === null) {
         const nowLocked = registerFailure(account, ip, 'denied:bad-enrolment-code');
         throw new LoginRefused(nowLocked ? 'locked' : 'bad-code', nowLocked ? lockedMessage : 'De code klopt niet. Controleer of de app de juiste sleutel heeft en of de klok van uw telefoon goed staat.');
       }
-      q.enrol.run(passwordHash, ctx.vault.seal(secret), step, now().toISOString(), account.id);
+      if (q.enrol.run(passwordHash, ctx.vault.seal(secret), step, now().toISOString(), account.id).changes === 0) {
+        throw new LoginRefused('bad-credentials', 'Dit account is al ingesteld. Log in met uw wachtwoord en de code uit uw app.');
+      }
       record({ actorKind: 'anonymous', action: 'portal.enrol', objectId: account.id, outcome: 'ok' });
       return q.byId.get(account.id)!;
     },

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 import { PortalAgent } from './agent.js';
-import { advanceSeconds, createAccount } from './helpers.js';
+import { advanceSeconds, createAccount, totpCode } from './helpers.js';
 
 /** Who sees what, CSRF, lockout, throttling and the session's cookie and time-out, over plain HTTP. */
 describe('the portal\'s access rules and login protection', function () {
@@ -96,6 +96,31 @@ describe('the portal\'s access rules and login protection', function () {
     expect((await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body).to.have.length(1);
     const audit = t.region.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'portal.csrf' AND outcome = 'denied'").get() as { n: number };
     expect(audit.n).to.equal(4);
+  });
+
+  it('sets an account up once: a second browser with the same one-time code cannot take the account over', async () => {
+    const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
+    const user = new PortalAgent(t.baseUrl);
+    const other = new PortalAgent(t.baseUrl);
+    const setUp = async (agent: PortalAgent, password: string) => {
+      await agent.get('/portal/account/instellen');
+      const r = await agent.post('/portal/account/instellen', { gebruikersnaam: acc.username, instelcode: acc.setupCode, wachtwoord: password, herhaling: password });
+      expect(r.location).to.equal('/portal/account/tweede-factor');
+      agent.secret = /id="totp-sleutel">([^<]+)</.exec((await agent.get('/portal/account/tweede-factor')).text)![1].replace(/\s+/g, '');
+    };
+    await setUp(user, 'een lange zin als wachtwoord');
+    await setUp(other, 'het wachtwoord van een ander');
+    const done = await user.post('/portal/account/tweede-factor', { code: await totpCode(user.secret, t.clock) });
+    expect(done.location).to.equal('/portal/');
+    await user.get('/portal/');
+    advanceSeconds(t.clock, 30);
+    const taken = await other.post('/portal/account/tweede-factor', { code: await totpCode(other.secret, t.clock) });
+    expect(taken.location).to.equal(null);
+    expect(taken.text).to.contain('Dit account is al ingesteld.');
+    await user.post('/portal/uitloggen', {});
+    advanceSeconds(t.clock, 30);
+    expect((await user.login(t.clock, acc.username, 'een lange zin als wachtwoord')).location).to.equal('/portal/');
+    expect((await other.login(t.clock, acc.username, 'het wachtwoord van een ander')).status).to.equal(401);
   });
 
   it('locks an account for 15 minutes after 5 failed logins, even for the right password, and lets it in afterwards', async () => {
