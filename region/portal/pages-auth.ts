@@ -13,14 +13,15 @@ import { groupSecret, newTotpSecret, totpUri } from './totp.js';
  * code, sets the password and enrols the authenticator app; an account without a second factor
  * always enrols one before it gets in. Logging out ends the session.
  */
-const loginBody = z.object({ gebruikersnaam: z.string().max(200).default(''), wachtwoord: z.string().max(200).default('') });
-const codeBody = z.object({ code: z.string().max(20).default('') });
-const setupBody = z.object({
-  gebruikersnaam: z.string().max(200).default(''),
-  instelcode: z.string().max(40).default(''),
-  wachtwoord: z.string().max(200).default(''),
-  herhaling: z.string().max(200).default(''),
-});
+/**
+ * A field of a login form: text, or '' for anything else (missing, too long, or repeated, which a
+ * form post turns into a list): the attempt then fails as a wrong one does, never with a 500.
+ */
+const field = (max: number) => z.string().max(max).catch('');
+const loginBody = z.object({ gebruikersnaam: field(200), wachtwoord: field(200) }).catch({ gebruikersnaam: '', wachtwoord: '' });
+const codeBody = z.object({ code: field(20) }).catch({ code: '' });
+const setupBody = z.object({ gebruikersnaam: field(200), instelcode: field(40), wachtwoord: field(200), herhaling: field(200) })
+  .catch({ gebruikersnaam: '', instelcode: '', wachtwoord: '', herhaling: '' });
 
 function errorBox(message: string | null): SafeHtml {
   return message

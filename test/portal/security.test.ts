@@ -98,6 +98,18 @@ describe('the portal\'s access rules and login protection', function () {
     expect(audit.n).to.equal(4);
   });
 
+  it('answers a login form with a repeated field as a wrong login, not with an error page', async () => {
+    const agent = new PortalAgent(t.baseUrl);
+    await agent.get('/portal/inloggen');
+    const res = await fetch(`${t.baseUrl}/portal/inloggen`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.baseUrl, cookie: agent.cookie },
+      body: `_csrf=${encodeURIComponent(agent.csrf)}&gebruikersnaam=a&gebruikersnaam=b&wachtwoord=x`,
+    });
+    expect(res.status).to.equal(401);
+    expect(await res.text()).to.contain('De gebruikersnaam of het wachtwoord is onjuist.');
+  });
+
   it('sets an account up once: a second browser with the same one-time code cannot take the account over', async () => {
     const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
     const user = new PortalAgent(t.baseUrl);
