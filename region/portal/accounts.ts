@@ -107,6 +107,23 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
     return false;
   });
 
+  /**
+   * Password checks take time (a deliberately slow hash): attempts on the same account or from the
+   * same address run one after the other, so that each is counted before the next is judged. In
+   * parallel, 40 wrong passwords were all checked against a limit of 5.
+   */
+  const running = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    const before = Promise.all(keys.map((k) => running.get(k)));
+    const result = before.then(work);
+    const tail = result.catch(() => undefined);
+    for (const k of keys) running.set(k, tail);
+    void tail.then(() => {
+      for (const k of keys) if (running.get(k) === tail) running.delete(k);
+    });
+    return result;
+  }
+
   function refuseIfBlocked(ip: string, account: AccountRow | undefined): void {
     if (throttle.blocked(ip, now())) {
       record({ action: 'portal.login', objectId: account?.id ?? null, outcome: 'denied:throttled' });
@@ -187,17 +204,18 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
     },
 
     /** Step 1 of a login. Next: the code, or enrolling the second factor when the account has none yet. */
-    async checkPassword(username: string, password: string, ip: string): Promise<{ accountId: string; next: 'code' | 'enrol' }> {
-      const found = q.byUsername.get(username.trim());
-      const account = usable(found) ? found : undefined;
-      refuseIfBlocked(ip, account);
-      const ok = await verifyPassword(password, account?.password_hash ?? DUMMY_HASH);
-      if (!ok || !account?.password_hash) {
-        const nowLocked = registerFailure(account, ip, 'denied:bad-password');
-        throw new LoginRefused(nowLocked ? 'locked' : 'bad-credentials', nowLocked ? lockedMessage : 'De gebruikersnaam of het wachtwoord is onjuist.');
-      }
-      return { accountId: account.id, next: account.totp_secret ? 'code' : 'enrol' };
-    },
+    checkPassword: (username: string, password: string, ip: string): Promise<{ accountId: string; next: 'code' | 'enrol' }> =>
+      oneAtATime([`ip:${ip}`, `user:${username.trim()}`], async () => {
+        const found = q.byUsername.get(username.trim());
+        const account = usable(found) ? found : undefined;
+        refuseIfBlocked(ip, account);
+        const ok = await verifyPassword(password, account?.password_hash ?? DUMMY_HASH);
+        if (!ok || !account?.password_hash) {
+          const nowLocked = registerFailure(account, ip, 'denied:bad-password');
+          throw new LoginRefused(nowLocked ? 'locked' : 'bad-credentials', nowLocked ? lockedMessage : 'De gebruikersnaam of het wachtwoord is onjuist.');
+        }
+        return { accountId: account.id, next: account.totp_secret ? 'code' : 'enrol' };
+      }),
 
     /** Step 2 of a login: the TOTP code. */
     async checkCode(accountId: string, code: string, ip: string): Promise<AccountRow> {

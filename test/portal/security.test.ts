@@ -163,6 +163,20 @@ describe('the portal\'s access rules and login protection', function () {
     expect(after.location).to.equal('/portal/');
   });
 
+  it('counts wrong passwords sent at the same moment one by one: the sixth is never checked', async () => {
+    const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
+    await new PortalAgent(t.baseUrl).firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
+    const agents = await Promise.all(Array.from({ length: 12 }, async () => {
+      const agent = new PortalAgent(t.baseUrl);
+      await agent.get('/portal/inloggen');
+      return agent;
+    }));
+    const answers = await Promise.all(agents.map((a) => a.post('/portal/inloggen', { gebruikersnaam: acc.username, wachtwoord: 'fout wachtwoord nummer' })));
+    const checked = t.region.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'portal.login' AND outcome = 'denied:bad-password'").pluck().get();
+    expect(checked).to.equal(5);
+    expect(answers.filter((r) => r.text.includes('tijdelijk geblokkeerd'))).to.have.length(8);
+  });
+
   it('refuses an address after too many failed logins, whatever the usernames', async () => {
     await t.close();
     t = await startTestRegion({ portal: { maxFailuresPerIp: 8 } });
