@@ -175,7 +175,8 @@ function fromEnv(env: Env): Json {
     for (const p of path.slice(0, -1)) t = (t[p] ??= {}) as Json;
     t[path[path.length - 1]] = v;
   };
-  set(['mode'], env.REGION_MODE ?? (env.NODE_ENV === 'production' ? 'production' : undefined));
+  // An empty REGION_MODE= is no mode: it must not turn NODE_ENV=production (the Docker image) into development.
+  set(['mode'], env.REGION_MODE || (env.NODE_ENV === 'production' ? 'production' : undefined));
   set(['host'], env.HOST);
   set(['port'], envNumber(env, 'PORT', 'port'));
   set(['dataDir'], env.REGION_DATA_DIR);

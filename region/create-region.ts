@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RegionConfig } from '../config/load.js';
 import { createBsnVault } from './crypto/bsn-vault.js';
+import { checkBsnKeys } from './crypto/key-check.js';
 import { resolveBsnKeys } from './crypto/keys.js';
 import { createHttpApp } from './http/app.js';
 import { createConnector, type Connector } from '../connector/create-connector.js';
@@ -52,9 +53,16 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const log = options.log ?? createLogger(config.log.level);
   const db = openDatabase(join(config.dataDir, REGION_DB_FILE), REGION_MIGRATIONS);
   const keys = resolveBsnKeys(config, log);
+  const vault = createBsnVault(keys.encryption, keys.index);
+  try {
+    checkBsnKeys(db, vault, options.now?.() ?? new Date());
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const ctx: RegionContext = {
     db,
-    vault: createBsnVault(keys.encryption, keys.index),
+    vault,
     audit: createAuditLog(db),
     config,
     log,

@@ -337,4 +337,13 @@ export const REGION_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_objects_no_delete BEFORE DELETE ON audit_objects
     BEGIN SELECT RAISE(ABORT, 'audit_objects is append-only'); END;
   `,
+  // 11: a check value of each BSN key, so that a start with other keys is refused (crypto/key-check.ts)
+  `
+  CREATE TABLE key_check (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1) DEFAULT 1,
+    index_check TEXT NOT NULL,
+    sealed_check BLOB NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

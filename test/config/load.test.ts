@@ -41,6 +41,8 @@ describe('configuration', () => {
   it('refuses to start in production without real BSN keys, or with demo data', () => {
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false' })).to.throw(ConfigError, 'keys.bsnEncryption: required in production');
     expect(() => loadConfig({ NODE_ENV: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A })).to.throw(ConfigError, 'keys.bsnIndex');
+    // An empty REGION_MODE (a compose file's "REGION_MODE=") leaves NODE_ENV=production in force.
+    expect(() => loadConfig({ REGION_MODE: '', NODE_ENV: 'production', REGION_DEMO: 'false' })).to.throw(ConfigError, 'keys.bsnEncryption: required in production');
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B })).to.throw(ConfigError, 'demo');
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_A })).to.throw(ConfigError, 'must differ');
     const ok = loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BSN, call, setupArea, startTestRegion, TestClock } from '../helpers/region.js';
@@ -109,6 +110,34 @@ describe('starting the regional index', () => {
     try {
       const r = await call(second.baseUrl, 'POST', '/api/v1/signals', { token: area.b.token, professionalId: area.b.professionalId, body });
       expect(r.status).to.equal(201);
+      expect(r.body.matchId).to.be.a('string');
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('the BSN keys of a data folder', () => {
+  it('refuses to start with other keys than the folder was made with (a lost dev-keys.json, a shell without the production keys), naming the key', async () => {
+    const clock = new TestClock();
+    const first = await startTestRegion({}, clock);
+    const area = await setupArea(first.baseUrl);
+    const body = { bsn: BSN[0], birthDate: '2011-02-03', municipality: '0344', legalGroundConfirmed: true };
+    expect((await call(first.baseUrl, 'POST', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId, body })).status).to.equal(201);
+    await first.region.close();
+    const keys = join(first.dataDir, 'dev-keys.json');
+    renameSync(keys, `${keys}.kept`);
+    const refused = await startTestRegion({ dataDir: first.dataDir }, clock).then(() => null, (e: Error) => e);
+    expect(refused?.message).to.match(/^the BSN index key is not the one this data folder was made with: set REGION_BSN_ENCRYPTION_KEY and REGION_BSN_INDEX_KEY/);
+    // A database made before the check keeps no check values: its own sealed BSNs decide.
+    const db = new Database(join(first.dataDir, 'region.db'));
+    db.exec('DELETE FROM key_check');
+    db.close();
+    expect((await startTestRegion({ dataDir: first.dataDir }, clock).then(() => null, (e: Error) => e))?.message).to.contain('is not the one this data folder was made with');
+    renameSync(`${keys}.kept`, keys);
+    const second = await startTestRegion({ dataDir: first.dataDir }, clock);
+    try {
+      const r = await call(second.baseUrl, 'POST', '/api/v1/signals', { token: area.b.token, professionalId: area.b.professionalId, body });
       expect(r.body.matchId).to.be.a('string');
     } finally {
       await second.close();
