@@ -5,9 +5,8 @@ import { PROFESSIONAL_REMOVAL_REASONS } from '../domain/removal.js';
 import type { BsnVault } from '../crypto/bsn-vault.js';
 import type { MatchService } from '../services/matches.js';
 import type { NoticeService } from '../services/notices.js';
-import type { BrpFacts, SignalService } from '../services/signals.js';
+import type { SignalService } from '../services/signals.js';
 import type { Verification } from '../services/verification.js';
-import { isValidBsn } from '../domain/bsn.js';
 import { professional } from './auth.js';
 import { parseInput } from './errors.js';
 import { youthFields, youthIdentifier } from './youth-input.js';
@@ -42,17 +41,7 @@ export function signalRoutes(signals: SignalService, matches: MatchService, noti
     const idem = key
       ? { key: vault.keyedHash(`idempotency-key\n${key}`), requestHash: vault.keyedHash(`${actor.professionalId}\n${JSON.stringify(input)}`) }
       : undefined;
-    const request = { ...input, legalGroundConfirmed: body.legalGroundConfirmed === true };
-    // Ask the population register first (outside the transaction), and only for a request that passes
-    // every check that needs no lookup; when it is down the signal is kept unverified.
-    let brp: BrpFacts | undefined;
-    if (verification.enabled && isValidBsn(body.bsn)) {
-      signals.checkBeforeLookup(actor, request);
-      const looked = await verification.lookup(body.bsn);
-      brp = looked.status !== 'unavailable' ? looked : undefined;
-    }
-    const result = await signals.registerGrouped(actor, request, idem, brp);
-    if (result.status === 201 && verification.enabled) await verification.follow(body.bsn);
+    const result = await verification.register(actor, { ...input, legalGroundConfirmed: body.legalGroundConfirmed === true }, idem);
     res.status(result.status).json(result.signal);
   });
   r.get('/signals', (_req, res) => {

@@ -70,6 +70,8 @@ export const NOTICE_LABELS: Record<string, string> = {
 /** A service's refusal in words a professional can act on. */
 const ERROR_TEXT: Record<string, string> = {
   INVALID_BSN: 'Het BSN is niet geldig: vul 9 cijfers in die de elfproef doorstaan.',
+  UNKNOWN_BSN: 'De Basisregistratie Personen kent geen persoon met dit BSN. Controleer het nummer.',
+  DECEASED: 'Volgens de Basisregistratie Personen is deze jeugdige overleden.',
   INVALID_BIRTH_DATE: 'Vul een bestaande geboortedatum in.',
   BIRTH_DATE_IN_FUTURE: 'De geboortedatum ligt in de toekomst.',
   TOO_OLD: 'De jeugdige is 23 jaar of ouder. Alleen jeugdigen jonger dan 23 kunnen gemeld worden (artikel 7.1.1.1 Jeugdwet).',
@@ -81,6 +83,8 @@ const ERROR_TEXT: Record<string, string> = {
   NOT_AN_EXTENSION: 'Kies een verwijderdatum die later ligt dan de huidige.',
   SIGNAL_NOT_ACTIVE: 'Deze melding is niet meer actief.',
   INFORMED_IN_FUTURE: 'De datum van informeren ligt in de toekomst.',
+  INFORMED_BEFORE_BIRTH: 'De datum van informeren ligt vóór de geboorte van de jeugdige. Controleer de datum.',
+  VALIDATION_ERROR: 'Een veld is niet goed ingevuld. Controleer de datums en keuzes.',
   MATCH_ENDED: 'Deze match is beëindigd.',
   NOT_A_PARTICIPANT: 'De regievoerder moet een van de professionals in deze match zijn.',
   ACTIVE_SIGNALS_PRESENT: 'Deze professional heeft nog actieve meldingen. Draag die eerst over aan een collega.',

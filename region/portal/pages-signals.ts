@@ -29,7 +29,7 @@ const informForm = z.object({
 });
 
 const FIELD_OF_CODE: Record<string, string> = {
-  INVALID_BSN: 'bsn', INVALID_BIRTH_DATE: 'geboortedatum', BIRTH_DATE_IN_FUTURE: 'geboortedatum', TOO_OLD: 'geboortedatum',
+  INVALID_BSN: 'bsn', UNKNOWN_BSN: 'bsn', DECEASED: 'bsn', INVALID_BIRTH_DATE: 'geboortedatum', BIRTH_DATE_IN_FUTURE: 'geboortedatum', TOO_OLD: 'geboortedatum',
   UNKNOWN_MUNICIPALITY: 'gemeente', LEGAL_GROUND_NOT_CONFIRMED: 'risico', INVALID_REMOVAL_DATE: 'verwijderdatum',
   REMOVAL_DATE_IN_PAST: 'verwijderdatum', REMOVAL_DATE_TOO_LATE: 'verwijderdatum',
 };
@@ -61,14 +61,15 @@ export function signalRoutes(kit: PortalKit): Router {
 
   r.get('/meldingen/nieuw', (req, res) => registerPage(req, res));
 
-  r.post('/meldingen/nieuw', (req, res) => {
+  r.post('/meldingen/nieuw', async (req, res) => {
     const p = principalOf(res, 'professional');
     const parsed = parseForm(registerForm, req.body);
     if (!parsed.ok) return registerPage(req, res, req.body, parsed.errors, 422);
     const f = parsed.data;
     let result;
     try {
-      result = s.signals.register(p.actor, { bsn: f.bsn, birthDate: f.geboortedatum, municipality: f.gemeente, legalGroundConfirmed: f.risico.length > 0, removalDate: f.verwijderdatum });
+      // As through the API: the population register is asked first, when there is one (verification.register).
+      result = await s.verification.register(p.actor, { bsn: f.bsn, birthDate: f.geboortedatum, municipality: f.gemeente, legalGroundConfirmed: f.risico.length > 0, removalDate: f.verwijderdatum });
     } catch (err) {
       if (err instanceof AppError && FIELD_OF_CODE[err.code]) return registerPage(req, res, req.body, { [FIELD_OF_CODE[err.code]]: errorText(err) }, 422);
       throw err;

@@ -8,7 +8,7 @@ import { turns23On } from '../domain/youth.js';
 import { auditActor, today, type RegionContext } from './context.js';
 import type { FamilyMatches } from './family-matches.js';
 import type { NoticeService } from './notices.js';
-import type { SignalService } from './signals.js';
+import type { BrpFacts, Idempotency, RegisterInput, Registration, SignalService } from './signals.js';
 import type { LifecycleService } from './lifecycle.js';
 
 /**
@@ -18,6 +18,8 @@ import type { LifecycleService } from './lifecycle.js';
  * reporting professionals and the checker of the new municipality (7.1.2.3(g)); a death removes
  * the signals without archive (7.1.4.5) and destroys the youth's archived ones (7.1.4.6). Follows end when no active or archived signal is left.
  */
+type RegisteringProfessional = Parameters<SignalService['register']>[0];
+
 export type Lookup = { status: 'found'; person: Person } | { status: 'unknown' } | { status: 'unavailable' };
 
 interface SignalFacts {
@@ -106,6 +108,25 @@ export function createVerification(
     lookup,
     applyFacts,
     follow,
+
+    /**
+     * A registration as every channel makes it (the API, the portal): with a population register, it
+     * is asked about the youth first (outside the transaction), and only for a request that passes
+     * every check that needs no lookup; the BRP's facts go into the registration (its birth date,
+     * deceased, unknown), and the youth is followed once a new signal is stored. When the BRP is
+     * down, the signal is kept unverified (verifyPending).
+     */
+    async register(actor: RegisteringProfessional, input: RegisterInput, idem?: Idempotency): Promise<Registration> {
+      let brp: BrpFacts | undefined;
+      if (persons && isValidBsn(input.bsn)) {
+        signals.checkBeforeLookup(actor, input);
+        const looked = await lookup(input.bsn);
+        brp = looked.status !== 'unavailable' ? looked : undefined;
+      }
+      const result = await signals.registerGrouped(actor, input, idem, brp);
+      if (result.status === 201 && persons) await follow(input.bsn);
+      return result;
+    },
 
     /** Verifies signals registered while the BRP was down; follows their youths. */
     async verifyPending(): Promise<{ verified: number; removed: number; stillUnverified: number }> {
