@@ -1,3 +1,4 @@
+import { SIGNAL_STILL_IN_MATCH } from '../services/checker.js';
 import type { RegionContext } from '../services/context.js';
 import { maskBsn } from './labels.js';
 
@@ -20,7 +21,7 @@ export function createPortalQueries(ctx: RegionContext) {
     turns23: db.prepare<[string, string], { turns23_on: string | null }>('SELECT turns23_on FROM signals WHERE id = ? AND professional_id = ?'),
     municipalityMatches: db.prepare<[string], { id: string }>(
       `SELECT DISTINCT m.id, m.created_at FROM matches m JOIN match_participants mp ON mp.match_id = m.id JOIN signals s ON s.id = mp.signal_id
-       WHERE s.municipality = ? ORDER BY m.created_at DESC LIMIT 500`,
+       WHERE s.municipality = ? AND ${SIGNAL_STILL_IN_MATCH} ORDER BY m.created_at DESC LIMIT 500`,
     ),
     escalations: db.prepare<[string], { id: string; match_id: string; note: string | null; outcome: string | null; created_at: string; resolved_at: string | null }>(
       'SELECT id, match_id, note, outcome, created_at, resolved_at FROM escalations WHERE municipality = ? ORDER BY resolved_at IS NOT NULL, created_at DESC',

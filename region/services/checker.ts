@@ -27,6 +27,13 @@ interface EscalationRow {
   resolved_at: string | null;
 }
 
+/**
+ * When a municipality's checker may see a match through one of its signals (`mp`, `m`, `s`): as for a
+ * professional (matches.ts isParticipant), the signal takes part, or the match ended with it still
+ * active; not a signal that left (or was erased) while the match went on.
+ */
+export const SIGNAL_STILL_IN_MATCH = "(mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active'))";
+
 export function createCheckerService(ctx: RegionContext, matches: MatchService) {
   const { db, audit } = ctx;
   const q = {
@@ -40,11 +47,9 @@ export function createCheckerService(ctx: RegionContext, matches: MatchService) 
        WHERE s.municipality = ? AND m.status = 'active' AND m.coordinated_at IS NULL AND m.created_at <= ?
        ORDER BY m.created_at`,
     ),
-    // As for a professional (matches.ts isParticipant): a signal of the municipality takes part, or the
-    // match ended with it still active; not a signal that left (or was erased) while the match went on.
     inMunicipality: db.prepare<[string, string], { n: number }>(
       `SELECT COUNT(*) AS n FROM match_participants mp JOIN matches m ON m.id = mp.match_id JOIN signals s ON s.id = mp.signal_id
-       WHERE mp.match_id = ? AND s.municipality = ? AND (mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active'))`,
+       WHERE mp.match_id = ? AND s.municipality = ? AND ${SIGNAL_STILL_IN_MATCH}`,
     ),
     escalationsOf: db.prepare<[string, string], EscalationRow>('SELECT * FROM escalations WHERE match_id = ? AND municipality = ? ORDER BY created_at'),
     escalation: db.prepare<[string, string], EscalationRow>('SELECT * FROM escalations WHERE id = ? AND municipality = ?'),

@@ -75,6 +75,20 @@ describe('the portal\'s access rules and login protection', function () {
     expect((await checker.post(`/portal/toezicht/matches/${sb.matchId}/escalaties`, { notitie: '' })).status).to.equal(404);
   });
 
+  it('lists for a checker only the matches it may open: not one its municipality\'s only signal left', async () => {
+    const inUtrecht = (await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body: signal })).body;
+    await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.b), body: { ...signal, municipality: '0356' } });
+    const m = (await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.c), body: { ...signal, municipality: '0356' } })).body;
+    const acc = await createAccount(t.baseUrl, { role: 'checker', municipality: '0344', name: 'Toezicht Utrecht', username: 'toezicht.utrecht' });
+    const checker = new PortalAgent(t.baseUrl);
+    await checker.firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
+    const ref = m.matchId.slice(0, 8).toUpperCase();
+    expect((await checker.get('/portal/toezicht/matches')).text).to.contain(ref);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${inUtrecht.id}/removal`, { ...as(area.a), body: { reason: 'risk-ended' } });
+    expect((await checker.get('/portal/toezicht/matches')).text).not.to.contain(ref);
+    expect((await checker.get(`/portal/toezicht/matches/${m.matchId}`)).status).to.equal(404);
+  });
+
   it('refuses a form posted without the session\'s CSRF token, with a wrong one or from another site, and saves nothing', async () => {
     const agent = await loggedIn(area.a);
     await agent.get('/portal/meldingen/nieuw');
