@@ -24,6 +24,13 @@ interface Wording {
 function wording(n: MailNotice): Wording {
   const match = n.payload.family ? 'gezinsmatch' : 'match';
   const matchPath = n.matchId ? `/portal/matches/${n.matchId}` : '/portal/berichten';
+  if (n.recipientKind === 'checker' && n.kind === 'move') {
+    return {
+      subject: 'Een jeugdige met een melding is naar uw gemeente verhuisd',
+      sentence: 'Volgens de Basisregistratie Personen is een jeugdige over wie een melding is gedaan naar uw gemeente verhuisd (artikel 7.1.2.3 Jeugdwet). U ziet het bericht in het portaal.',
+      path: '/portal/toezicht/berichten',
+    };
+  }
   if (n.recipientKind === 'checker') {
     return {
       subject: `Nieuwe ${match} in uw gemeente`,
@@ -59,7 +66,11 @@ function wording(n: MailNotice): Wording {
     case 'handover':
       return { subject: 'Meldingen zijn overgedragen', sentence: 'De coördinator van uw instelling heeft meldingen overgedragen, van u of aan u.', path: '/portal/berichten' };
     case 'move':
-      return { subject: 'Een jeugdige met een melding is verhuisd', sentence: 'Een jeugdige over wie een melding is gedaan, is verhuisd naar een andere gemeente.', path: matchPath };
+      return {
+        subject: 'De jeugdige van uw melding is verhuisd',
+        sentence: 'Volgens de Basisregistratie Personen is de jeugdige over wie u een melding hebt gedaan verhuisd naar een andere gemeente.',
+        path: n.payload.signalId ? `/portal/meldingen/${n.payload.signalId}` : '/portal/berichten',
+      };
     default:
       return { subject: 'Nieuw bericht in de Verwijsindex', sentence: 'Er is een nieuw bericht voor u in de Verwijsindex.', path: '/portal/berichten' };
   }

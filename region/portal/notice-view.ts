@@ -36,6 +36,10 @@ export function describeNotice(n: NoticeView, matchBase: string): SafeHtml {
       return html`U hebt nog niet vastgelegd dat u de jeugdige en/of ouders over uw melding hebt geïnformeerd (informatieplicht).${n.signalId ? html` <a class="utrecht-link" href="/portal/meldingen/${n.signalId}">Naar de melding</a>` : ''}`;
     case 'handover':
       return html`${(n.signalIds ?? []).length} melding(en) zijn overgedragen tussen u en ${names(n)}.`;
+    case 'move':
+      // To the checker of the new municipality, or to the professional whose signal's youth moved (7.1.2.3(g)).
+      if (!n.signalId) return html`Een jeugdige met een melding is volgens de Basisregistratie Personen naar uw gemeente (${n.municipality ?? ''}) verhuisd.`;
+      return html`De jeugdige van uw melding is volgens de Basisregistratie Personen verhuisd naar gemeente ${n.municipality ?? ''}${n.inArea === false ? ', buiten het convenantgebied' : ''}. <a class="utrecht-link" href="/portal/meldingen/${n.signalId}">Naar de melding</a>`;
     default:
       return html`Er is een nieuw bericht.${matchLink}`;
   }

@@ -86,11 +86,22 @@ export function createNoticeService(ctx: RegionContext) {
       'SELECT id, kind, match_id, payload, created_at, read_at FROM notices WHERE recipient_kind = ? AND recipient_id = ? ORDER BY created_at DESC, rowid DESC',
     ),
     markRead: db.prepare('UPDATE notices SET read_at = ? WHERE recipient_kind = ? AND recipient_id = ? AND read_at IS NULL'),
+    // The signals through which a professional is (or was) in a match: none left but erased ones, and
+    // the professional is no longer named in that match's notices (7.1.4.6: an erased signal leaves no trace).
+    statusesIn: db.prepare<[string, string], string>(
+      'SELECT s.status FROM match_participants mp JOIN signals s ON s.id = mp.signal_id WHERE mp.match_id = ? AND mp.professional_id = ?',
+    ).pluck(),
     contact: db.prepare<[string], ContactRow>(
       `SELECT p.id, p.name, p.function, p.email, p.phone, i.id AS institution_id, i.name AS institution_name
        FROM professionals p JOIN institutions i ON i.id = p.institution_id WHERE p.id = ?`,
     ),
   };
+
+  function namedIn(matchId: string | null, professionalId: string): boolean {
+    if (matchId === null) return true;
+    const statuses = q.statusesIn.all(matchId, professionalId);
+    return statuses.length === 0 || statuses.some((s) => s !== 'removed');
+  }
 
   function contactOf(professionalId: string): ProfessionalContact | null {
     const c = q.contact.get(professionalId);
@@ -130,7 +141,7 @@ export function createNoticeService(ctx: RegionContext) {
           family: p.family ?? false,
           ...(p.matchEnded !== undefined ? { matchEnded: p.matchEnded } : {}),
           ...(p.professionalIds || p.remote
-            ? { professionals: [...(p.professionalIds ?? []).map(contactOf).filter((c) => c !== null), ...(p.remote ?? [])] }
+            ? { professionals: [...(p.professionalIds ?? []).filter((id) => namedIn(row.match_id, id)).map(contactOf).filter((c) => c !== null), ...(p.remote ?? [])] }
             : {}),
           ...(p.archivedSignalId ? { archivedSignal: { registeredAt: p.registeredAt, removedAt: p.removedAt } } : {}),
           ...(p.signalId ? { signalId: p.signalId } : {}),

@@ -131,6 +131,16 @@ describe('matching on one youth (7.1.2.3, 7.1.4.3)', () => {
     expect(await notices(area.b)).to.deep.equal([]);
   });
 
+  it('names no professional in notices any more once their signal on the youth was erased as unjustified (7.1.4.6)', async () => {
+    await register(area.a, BSN[0]);
+    const b = await register(area.b, BSN[0]);
+    expect((await notices(area.a)).flatMap((n) => n.professionals.map((p: any) => p.name))).to.deep.equal(['Bea Beta']);
+    await remove(area.b, b.id, 'unjustified');
+    const after = await notices(area.a);
+    expect(after.map((n) => n.kind)).to.deep.equal(['participant-left', 'match']);
+    expect(after.flatMap((n) => n.professionals.map((p: any) => p.name))).to.deep.equal([]);
+  });
+
   it('does not match signals on different youths', async () => {
     await register(area.a, BSN[0]);
     const s = await register(area.b, BSN[1]);
