@@ -67,7 +67,9 @@ function notice(description: string, kindName: string, matchId: 'match' | 'none'
     ...extra,
   });
 }
-const others = (description: string): Schema => list(description, ref('AnyProfessionalContact'), 1);
+/** Empty when every professional it named has since had their signal on the youth erased (7.1.4.6): they are named no more. */
+const others = (description: string): Schema =>
+  list(`${description} Empty when the professionals concerned had their signal on the youth erased since (7.1.4.6).`, ref('AnyProfessionalContact'));
 
 export const matchSchemas: Record<string, Schema> = {
   ProfessionalContact: object('Identification and contact details of a professional, as shared with the others in a match (7.1.4.3(2)).', {
