@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jsonSyntaxError } from '../region/brp/json-lines.js';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { INSTITUTION_CATEGORY_CODES } from '../region/domain/categories.js';
@@ -135,12 +136,23 @@ export const DEFAULT_CONFIG_FILE = join(here, 'default.json');
 type Env = Record<string, string | undefined>;
 type Json = Record<string, unknown>;
 
+/** A config file: a JSON object (a byte-order mark, as some editors write, is allowed). */
 function readJson(file: string, label: string): Json {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Json;
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
-    throw new ConfigError(`config file ${label}: cannot be read as JSON (${(err as Error).message})`);
+    throw new ConfigError(`config file ${label}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    // Not V8's message: it quotes the text around the mistake, which may be a key.
+    throw new ConfigError(`config file ${label}: cannot be read as JSON: ${jsonSyntaxError(text, err as Error)}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError(`config file ${label}: must hold one JSON object ({ ... }) of config keys`);
+  return json as Json;
 }
 
 function merge(base: Json, over: Json): Json {

@@ -78,3 +78,17 @@ export function parseErrorLine(text: string, err: Error): number | null {
   if (!m) return null;
   return text.slice(0, Number(m[1])).split('\n').length;
 }
+
+/**
+ * What is wrong with text that JSON.parse refused, without quoting it: V8's message may quote the
+ * text around the mistake, which in a config file is a key and in a person file a BSN.
+ */
+export function jsonSyntaxError(text: string, err: Error): string {
+  const m = /position (\d+)/.exec(err.message);
+  if (m) {
+    const before = text.slice(0, Number(m[1])).split('\n');
+    return `is not valid JSON at line ${before.length}, column ${before[before.length - 1].length + 1} (check quotes, commas and brackets)`;
+  }
+  if (/end of JSON input/.test(err.message)) return 'is not valid JSON: it ends too early (a bracket or quote is not closed)';
+  return 'is not valid JSON: an unexpected character (check the quotes around texts, commas and brackets)';
+}

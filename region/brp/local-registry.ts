@@ -4,7 +4,7 @@ import { isValidBsn } from '../domain/bsn.js';
 import { isCalendarDate, type CalendarDate } from '../domain/calendar.js';
 import { AppError, notFound } from '../errors.js';
 import { today, type RegionContext } from '../services/context.js';
-import { jsonValueLines, lineOf, parseErrorLine } from './json-lines.js';
+import { jsonSyntaxError, jsonValueLines, lineOf, parseErrorLine } from './json-lines.js';
 import { personFromBrp, personSchema, type Person } from './person.js';
 import type { PersonRegistry } from './registry.js';
 import { brpPersoon } from './schema.js';
@@ -153,7 +153,7 @@ export function parseLocalFile(input: string): Person[] {
     json = JSON.parse(text);
   } catch (err) {
     const line = parseErrorLine(text, err as Error);
-    throw invalid([{ path: '(file)', line, message: `is not valid JSON (${(err as Error).message})` }]);
+    throw invalid([{ path: '(file)', line, message: jsonSyntaxError(text, err as Error) }]);
   }
   const lines = jsonValueLines(text);
   const problems: ImportProblem[] = [];

@@ -36,6 +36,26 @@ describe('configuration', () => {
     expect(() => loadConfig({ REGION_CONFIG: file })).to.throw(ConfigError, 'prot');
     writeFileSync(file, '{ not json');
     expect(() => loadConfig({ REGION_CONFIG: file })).to.throw(ConfigError, 'cannot be read as JSON');
+    // The mistake is located, never quoted: the text around it may be a key.
+    writeFileSync(file, '{ "keys": { "bsnIndex": ujPFpXaiqwSECRET } }');
+    const message = (() => {
+      try {
+        loadConfig({ REGION_CONFIG: file });
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(message).to.match(/^config file .*: cannot be read as JSON: is not valid JSON: an unexpected character/);
+    expect(message).not.to.contain('ujPF');
+    writeFileSync(file, '{ "port": 7000, }');
+    expect(() => loadConfig({ REGION_CONFIG: file })).to.throw(ConfigError, 'is not valid JSON at line 1, column 17');
+    for (const notAnObject of ['null', '[]', '7']) {
+      writeFileSync(file, notAnObject);
+      expect(() => loadConfig({ REGION_CONFIG: file }), notAnObject).to.throw(ConfigError, 'must hold one JSON object ({ ... }) of config keys');
+    }
+    writeFileSync(file, `\uFEFF${JSON.stringify({ port: 7001 })}`);
+    expect(loadConfig({ REGION_CONFIG: file }).port).to.equal(7001);
   });
 
   it('refuses to start in production without real BSN keys, or with demo data', () => {
