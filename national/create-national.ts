@@ -44,7 +44,7 @@ export interface NationalOptions {
 
 /** The composition root of the reference national index. */
 export function createNational(config: NationalConfig, options: NationalOptions = {}) {
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? createLogger(config.log.level).child({ service: 'national' });
   const db = openDatabase(join(config.dataDir, 'national.db'), NATIONAL_MIGRATIONS);
   const keys = resolveBsnKeys(

@@ -49,7 +49,8 @@ export interface RegionOptions {
 
 /** The composition root of one regional index: builds everything from a config object. */
 export function createRegionServices(config: RegionConfig, options: RegionOptions = {}) {
-  mkdirSync(config.dataDir, { recursive: true });
+  // Owner only, like the database in it (store/db.ts); an existing folder keeps its mode.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? createLogger(config.log.level);
   const db = openDatabase(join(config.dataDir, REGION_DB_FILE), REGION_MIGRATIONS);
   const keys = resolveBsnKeys(config, log);

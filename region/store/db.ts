@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -16,8 +17,28 @@ export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
  */
 export const NEW_DATABASE_PAGE_SIZE = 4096;
 
+/**
+ * The database holds names, e-mail addresses, password hashes, sealed BSNs and the audit log: it is
+ * readable by its owner only. SQLite makes a new file 0644 (less the umask) and gives its -wal and
+ * -shm files the mode of the database file, so the file is made 0600 before SQLite opens it, and an
+ * existing one (made before this) is narrowed at open, with its -wal and -shm.
+ */
+const OWNER_ONLY = 0o600;
+
+function ownerOnly(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', OWNER_ONLY));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, OWNER_ONLY);
+    } catch {
+      // Not the owner (a read-only mount, another user's file): SQLite's own open reports what matters.
+    }
+  }
+}
+
 /** Opens a SQLite file with the pragmas this product relies on and brings its schema up to date. */
 export function openDatabase(file: string, migrations: readonly string[]): Db {
+  if (file !== ':memory:') ownerOnly(file);
   const db = new Database(file);
   // Before anything writes the file (the WAL switch below writes its header): a no-op on an existing database.
   db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,28 @@ describe('starting the regional index', () => {
       expect(r.body.matchId).to.be.a('string');
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('the files of a data folder', () => {
+  it('are readable by their owner only: the folder it makes, the database and its write-ahead log, also when an older install left them open', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'vir-perm-'));
+    const dataDir = join(parent, 'data');
+    const t = await startTestRegion({ dataDir });
+    try {
+      await setupArea(t.baseUrl);
+      const mode = (f: string) => statSync(f).mode & 0o777;
+      expect(mode(dataDir)).to.equal(0o700);
+      expect(mode(join(dataDir, 'region.db'))).to.equal(0o600);
+      expect(mode(join(dataDir, 'region.db-wal'))).to.equal(0o600);
+      await t.region.close();
+      chmodSync(join(dataDir, 'region.db'), 0o644);
+      const again = await startTestRegion({ dataDir });
+      expect(mode(join(dataDir, 'region.db'))).to.equal(0o600);
+      await again.region.close();
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });
