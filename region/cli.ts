@@ -6,12 +6,13 @@ import type { RegionConfig } from '../config/load.js';
 import { readCovenantFile, importSummary } from './cli/covenant-file.js';
 import { addImportSignalsCommand } from './cli/import-signals.js';
 import { addImportPersonsCommand } from './cli/import-persons.js';
-import { CliError, databaseFile, runCommand, say, withRegion } from './cli/run.js';
+import { CliError, databaseFile, runCommand, say, withDatabaseReadOnly, withRegion } from './cli/run.js';
 import { regionStatus, statusTable } from './cli/status.js';
 import { parseInput } from './http/errors.js';
 import { AppError } from './errors.js';
 import type { Actor } from './services/context.js';
 import { REGION_MIGRATIONS } from './store/migrations.js';
+import { createAuditLog } from './store/audit.js';
 
 /**
  * The operator's commands for one regional index (`npm run region -- <command>`, or the `region`
@@ -90,13 +91,13 @@ function importCovenantCommand(config: RegionConfig, file: string): void {
 }
 
 function statusCommand(config: RegionConfig, options: { json?: boolean }): void {
-  const status = withRegion(config, { mustExist: true }, regionStatus);
+  const status = withDatabaseReadOnly(config, (db) => regionStatus(config, db));
   if (options.json) say(JSON.stringify(status, null, 2));
   else for (const line of statusTable(status)) say(line);
 }
 
 function verifyAuditCommand(config: RegionConfig): number {
-  const result = withRegion(config, { mustExist: true }, (s) => s.ctx.audit.verify());
+  const result = withDatabaseReadOnly(config, (db) => createAuditLog(db).verify());
   if (result.ok) {
     say(`audit log intact: ${result.entries} entries`);
     return 0;

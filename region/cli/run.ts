@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type RegionConfig } from '../../config/load.js';
 import { createRegionServices, REGION_DB_FILE, type RegionServices } from '../create-region.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../log.js';
+import type { Db } from '../store/db.js';
+import { REGION_MIGRATIONS } from '../store/migrations.js';
 
 /**
  * How every operator command runs: load the configuration, open the regional index without its
@@ -51,6 +54,31 @@ export function withRegion<T>(config: RegionConfig, options: OpenOptions, work: 
     return work(services);
   } finally {
     services.ctx.db.close();
+  }
+}
+
+/**
+ * Opens the database for a command that only reads (status, verify-audit): read-only, without the
+ * BSN keys, and without migrating. Such a command may run beside a server of another version (or
+ * from a daily cron), so it must not upgrade the schema under it, nor make development keys; a
+ * schema it does not know is refused with what to do.
+ */
+export function withDatabaseReadOnly<T>(config: RegionConfig, work: (db: Db) => T): T {
+  const file = databaseFile(config);
+  if (!existsSync(file)) throw new CliError(`no database at ${file}: run "region migrate" first, or check REGION_DATA_DIR`);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== REGION_MIGRATIONS.length) {
+      throw new CliError(
+        `the database at ${file} is at schema version ${version}, this software at ${REGION_MIGRATIONS.length}: ` +
+          (version < REGION_MIGRATIONS.length ? 'upgrade it with "region migrate" (the server does so at start)' : 'use the software that made it'),
+      );
+    }
+    return work(db);
+  } finally {
+    db.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { RegionServices } from '../create-region.js';
+import type { RegionConfig } from '../../config/load.js';
+import type { Db } from '../store/db.js';
 import { databaseFile } from './run.js';
 
 /** What `region status` reports: which index this is, and how much it holds. No personal data. */
@@ -45,8 +46,7 @@ const COUNT_LABELS: Record<CountName, string> = {
   auditEntries: 'audit entries',
 };
 
-export function regionStatus(s: RegionServices): RegionStatus {
-  const { db, config } = s.ctx;
+export function regionStatus(config: RegionConfig, db: Db): RegionStatus {
   const counts = {} as RegionStatus['counts'];
   for (const name of Object.keys(COUNT_QUERIES) as CountName[]) {
     counts[name] = db.prepare(COUNT_QUERIES[name]).pluck().get() as number;

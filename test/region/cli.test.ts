@@ -260,6 +260,32 @@ describe('the region operator CLI', function () {
     expect(existsSync(join(dataDir, REGION_DB_FILE))).to.equal(false);
   });
 
+  it('status and verify-audit only read: they upgrade no schema under a running server and make no development keys', async () => {
+    expect((await region(['migrate'])).code).to.equal(0);
+    rmSync(join(dataDir, 'dev-keys.json'));
+    const file = join(dataDir, REGION_DB_FILE);
+    const setVersion = (v: number) => {
+      const db = new Database(file);
+      db.pragma(`user_version = ${v}`);
+      db.close();
+    };
+    setVersion(REGION_MIGRATIONS.length - 1);
+    for (const command of ['status', 'verify-audit']) {
+      const r = await region([command]);
+      expect(r.code, command).to.equal(1);
+      expect(failureLines(r)).to.deep.equal([
+        `the database at ${file} is at schema version ${REGION_MIGRATIONS.length - 1}, this software at ${REGION_MIGRATIONS.length}: upgrade it with "region migrate" (the server does so at start)`,
+      ]);
+    }
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).to.equal(REGION_MIGRATIONS.length - 1);
+    db.close();
+    setVersion(REGION_MIGRATIONS.length);
+    expect((await region(['status'])).code).to.equal(0);
+    expect((await region(['verify-audit'])).stdout).to.match(/^audit log intact/);
+    expect(existsSync(join(dataDir, 'dev-keys.json'))).to.equal(false);
+  });
+
   it('the bin launcher runs the CLI from any working folder and passes on its exit code', async () => {
     const bin = join(ROOT, 'bin', 'region.mjs');
     const missing = await run([bin, 'status'], env(), dir);
