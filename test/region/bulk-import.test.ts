@@ -255,6 +255,16 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(t.region.ctx.audit.verify().ok).to.equal(true);
   });
 
+  it('audits a second import of the same signals as repeats skipped, naming no signal it did not write', async () => {
+    const lines = [line(area.a, BSN[0]), line(area.b, BSN[0])];
+    t.region.bulkImport.importFile(SYSTEM, file('first.ndjson', lines), { workers: 0 });
+    const again = t.region.bulkImport.importFile(SYSTEM, file('again.ndjson', lines), { workers: 0 });
+    expect(again.imported).to.deep.equal({ active: 0, archived: 0 });
+    expect(again.ids).to.deep.equal({ first: null, last: null });
+    const batch = t.region.ctx.db.prepare("SELECT detail FROM audit_log WHERE action = 'signal.import-batch' ORDER BY seq DESC LIMIT 1").pluck().get() as string;
+    expect(JSON.parse(batch)).to.deep.equal({ lines: [1, 2], signals: 0, repeatsSkipped: 2, firstSignalId: null, lastSignalId: null });
+  });
+
   it('region import-signals prints the report, and names each bad line on stderr with exit code 1', async () => {
     const env = { ...process.env, REGION_DATA_DIR: t.dataDir, REGION_DEMO: 'false', LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
     const run = (args: string[]) =>

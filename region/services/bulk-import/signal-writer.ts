@@ -27,9 +27,12 @@ export interface SkippedListing {
 
 export interface ImportBatch {
   lines: [number, number];
+  /** Signals written; repeats of a signal the region already held are skipped and counted apart. */
   signals: number;
-  firstSignalId: string;
-  lastSignalId: string;
+  repeatsSkipped?: number;
+  /** The first and last signal written (null: the batch wrote none). */
+  firstSignalId: string | null;
+  lastSignalId: string | null;
 }
 
 export interface SignalWriterInput {
@@ -65,26 +68,32 @@ export function createSignalWriter(db: Db) {
     let rows = 0;
     let firstId: string | null = null;
     let lastId: string | null = null;
-    let batch = { from: 0, to: 0, signals: 0, firstId: '', lastId: '' };
+    let batch = { from: 0, to: 0, rows: 0, signals: 0, firstId: '', lastId: '' };
 
+    // A batch is AUDIT_BATCH rows of the file; its entry names the signals it wrote, and how many
+    // repeats it skipped (a repeat keeps its row number and id, but nothing is stored under it).
     const flushBatch = (): void => {
-      if (batch.signals === 0) return;
-      audit({ lines: [batch.from, batch.to], signals: batch.signals, firstSignalId: batch.firstId, lastSignalId: batch.lastId });
-      batch = { from: 0, to: 0, signals: 0, firstId: '', lastId: '' };
+      if (batch.rows === 0) return;
+      const repeats = batch.rows - batch.signals;
+      audit({
+        lines: [batch.from, batch.to], signals: batch.signals, ...(repeats > 0 ? { repeatsSkipped: repeats } : {}),
+        firstSignalId: batch.firstId || null, lastSignalId: batch.lastId || null,
+      });
+      batch = { from: 0, to: 0, rows: 0, signals: 0, firstId: '', lastId: '' };
     };
 
     /** Row `rows` is done: written, or a repeat that is not. */
-    function counted(line: number): void {
+    function counted(line: number, written: boolean): void {
       const id = ids.at(rows++);
-      firstId ??= id;
-      lastId = id;
-      if (batch.signals === 0) {
-        batch.from = line;
-        batch.firstId = id;
-      }
+      if (batch.rows === 0) batch.from = line;
       batch.to = line;
-      batch.lastId = id;
-      if (++batch.signals === AUDIT_BATCH) flushBatch();
+      if (written) {
+        firstId ??= id;
+        lastId = id;
+        if (batch.signals++ === 0) batch.firstId = id;
+        batch.lastId = id;
+      }
+      if (++batch.rows === AUDIT_BATCH) flushBatch();
     }
 
     function writeRows(c: PreparedChunk): void {
@@ -94,6 +103,7 @@ export function createSignalWriter(db: Db) {
         const pro = refs.professionals[c.professional[i]];
         const bsnSealed = sealed.subarray(i * c.stride, (i + 1) * c.stride);
         const rowid = since + 1 + rows;
+        let written = true;
         if (c.archiveUntil[i] !== null) {
           q.archived.run(
             rowid, ids.at(rows), c.youthKey[i], bsnSealed, c.turns23[i], c.municipality[i], pro.id, pro.institutionId, c.registeredAt[i],
@@ -102,6 +112,7 @@ export function createSignalWriter(db: Db) {
           counts.archived++;
         } else {
           const matchId = matcher.place(rows, c.youthKey[i], keyWords, i * KEY_WORDS, c.professional[i]);
+          written = matchId !== REPEAT;
           if (matchId === REPEAT) {
             counts.duplicates++;
             if (duplicates.length < LISTED_LINES) duplicates.push({ line: c.line[i], reason: 'duplicate' });
@@ -114,7 +125,7 @@ export function createSignalWriter(db: Db) {
             counts.active++;
           }
         }
-        counted(c.line[i]);
+        counted(c.line[i], written);
       }
     }
 
