@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImportRejected } from '../../region/services/bulk-import.js';
@@ -150,6 +150,11 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     ]);
     const endless = file('endless.ndjson', [line(area.c, BSN[1]), 'x'.repeat(3 << 20)]);
     expect(() => t.region.bulkImport.importFile(SYSTEM, endless, { workers: 0 })).to.throw(/line 2 is longer than 64 KiB/);
+    // A huge file (here 100 GB, sparse) is judged by its lines, not refused by the memory its size would suggest.
+    const huge = join(t.dataDir, 'huge.ndjson');
+    writeFileSync(huge, '');
+    truncateSync(huge, 100 * 2 ** 30);
+    expect(() => t.region.bulkImport.importFile(SYSTEM, huge, { workers: 0 })).to.throw(/line 1 is longer than 64 KiB/);
     expect(count("SELECT COUNT(*) FROM signals WHERE professional_id = '" + area.c.professionalId + "'")).to.equal(0);
   });
 

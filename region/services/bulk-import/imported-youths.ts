@@ -10,6 +10,8 @@
 export const KEY_WORDS = 8;
 /** match(): the youth has no match (yet). */
 export const NO_MATCH = -1;
+/** The most room the index of imported youths starts with (rows); past it, it grows by doubling. */
+const MAX_START_ROWS = 1 << 22;
 
 export class ImportedYouths {
   private keys: Int32Array<ArrayBuffer>;
@@ -25,9 +27,13 @@ export class ImportedYouths {
   /** The slot where find() did not find its key: where addYouth() puts that youth. */
   private vacant = -1;
 
-  /** `expectedRows`: room to start with (it grows as needed). */
+  /**
+   * `expectedRows`: room to start with (it grows as needed), at most MAX_START_ROWS: the guess comes
+   * from the file's size, and a huge file (or a sparse one) must not claim its memory before a line
+   * is read (a 100 GB file failed with a RangeError and a stack trace).
+   */
   constructor(expectedRows = 1024) {
-    const size = Math.max(1024, 2 ** Math.ceil(Math.log2(expectedRows)));
+    const size = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.min(expectedRows, MAX_START_ROWS))));
     this.keys = new Int32Array(KEY_WORDS * size);
     this.firstRowOf = new Int32Array(size);
     this.lastRowOf = new Int32Array(size);
