@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '../errors.js';
+import { jsonSyntaxError } from '../brp/json-lines.js';
 import { parseInput } from '../http/errors.js';
 import { covenantSetup, type CovenantSetup } from '../services/covenant-schemas.js';
 import { CliError } from './run.js';
@@ -17,10 +18,14 @@ export function readCovenantFile(file: string): CovenantSetup {
     throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
   }
   let json: unknown;
+  const body = text.replace(/^\uFEFF/, '');
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = JSON.parse(body);
   } catch (err) {
-    throw new CliError(`${file} is not valid JSON (${(err as Error).message}); nothing was imported`);
+    throw new CliError(`${file} ${jsonSyntaxError(body, err as Error)}; nothing was imported`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new CliError(`${file} must hold one JSON object with "municipalities" and/or "institutions"; nothing was imported`);
   }
   try {
     return parseInput(covenantSetup, json, 'file');

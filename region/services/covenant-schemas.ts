@@ -28,10 +28,13 @@ export const professionalInput = z.strictObject({
 });
 export type ProfessionalInput = z.infer<typeof professionalInput>;
 
-export const covenantSetup = z.strictObject({
-  municipalities: z.array(municipalityInput).default([]),
-  institutions: z
-    .array(institutionInput.extend({ professionals: z.array(professionalInput).default([]) }))
-    .default([]),
-});
+export const covenantSetup = z
+  .strictObject({
+    municipalities: z.array(municipalityInput).default([]),
+    institutions: z
+      .array(institutionInput.extend({ professionals: z.array(professionalInput).default([]) }))
+      .default([]),
+  })
+  // An empty file is a mistake, not a successful import of nothing.
+  .refine((s) => s.municipalities.length + s.institutions.length > 0, 'must hold at least one municipality or institution');
 export type CovenantSetup = z.infer<typeof covenantSetup>;

@@ -164,6 +164,17 @@ describe('the region operator CLI', function () {
     expect(broken.code).to.equal(1);
     expect(failureLines(broken)).to.have.length(1);
     expect(failureLines(broken)[0]).to.match(/broken\.json is not valid JSON/);
+
+    // An empty setup is a mistake, not an import of nothing.
+    for (const [content, message] of [
+      ['null', 'must hold one JSON object with "municipalities" and/or "institutions"; nothing was imported'],
+      ['{}', 'is not a valid covenant setup; nothing was imported: file: must hold at least one municipality or institution'],
+    ]) {
+      writeFileSync(file, content);
+      const empty = await region(['import-covenant', file]);
+      expect(empty.code, content).to.equal(1);
+      expect(failureLines(empty)).to.deep.equal([`${file} ${message}`]);
+    }
   });
 
   it('prints an admin token that the admin API of a region on the same data folder accepts', async () => {
