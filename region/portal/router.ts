@@ -128,14 +128,16 @@ export function portalRoutes(s: RegionServices): Router {
   // Everything else needs a login, in the role the path belongs to.
   r.use((req, res, next) => {
     const st = state(res);
-    if (PUBLIC_PATHS.includes(req.path)) return next();
+    if (PUBLIC_PATHS.includes(req.path.toLowerCase())) return next();
     if (!st.principal) {
       const flash = res.locals.sessionExpired ? { kind: 'info' as const, text: 'Uw sessie is verlopen. Log opnieuw in.' } : { kind: 'info' as const, text: 'Log in om verder te gaan.' };
       if (st.session) sessions.setFlash(st.session, flash);
       else sessions.anonymous(res, flash);
       return res.redirect(303, '/portal/inloggen');
     }
-    const rule = ROLE_OF_PATH.find(([prefix]) => req.path === prefix || req.path.startsWith(`${prefix}/`));
+    // Express matches routes whatever the case (/Meldingen/nieuw is /meldingen/nieuw), so the role of a path is judged the same way.
+    const path = req.path.toLowerCase();
+    const rule = ROLE_OF_PATH.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
     if (rule && rule[1] !== st.principal.role) throw new AppError('NOT_FOUND', 'page not found', 404);
     next();
   });
