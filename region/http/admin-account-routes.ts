@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { RegionServices } from '../create-region.js';
 import { admin } from './auth.js';
-import { parseInput } from './errors.js';
+import { noBody, parseInput } from './errors.js';
 
 /**
  * Portal accounts through the admin API: create one (the answer carries its one-time setup code
@@ -29,6 +29,7 @@ export function adminAccountRoutes(s: RegionServices): Router {
     res.json(s.portal.accounts.list());
   });
   r.post('/accounts/:id/setup-code', (req, res) => {
+    noBody(req.body);
     res.status(201).json({ ...s.portal.accounts.resetSetup(admin(res), req.params.id), setupUrl });
   });
   return r;

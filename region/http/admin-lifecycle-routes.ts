@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { RegionServices } from '../create-region.js';
 import { admin } from './auth.js';
-import { parseInput } from './errors.js';
+import { noBody, parseInput } from './errors.js';
 import { youthIdentifier, youthFields } from './youth-input.js';
 
 /** Admin routes for the lifecycle: checkers' tokens, coordinators and hand-overs, reports, data-subject requests. */
@@ -14,6 +14,7 @@ const removalBody = youthBody.extend({ reason: z.enum(['objection', 'correction'
 export function adminLifecycleRoutes(s: RegionServices): Router {
   const r = Router();
   r.post('/municipalities/:code/checker-tokens', (req, res) => {
+    noBody(req.body);
     res.status(201).json(s.checker.createToken(req.params.code, admin(res).tokenId));
   });
   r.post('/institutions/:id/professionals/:pid/coordinator', (req, res) => {

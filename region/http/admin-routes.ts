@@ -4,7 +4,7 @@ import type { CovenantService } from '../services/covenant.js';
 import type { NoticeService } from '../services/notices.js';
 import { institutionInput, municipalityInput, professionalInput } from '../services/covenant-schemas.js';
 import { admin } from './auth.js';
-import { parseInput } from './errors.js';
+import { noBody, parseInput } from './errors.js';
 
 /** The covenant administrator's API: municipalities, institutions, professionals, API keys. */
 export function adminRoutes(covenant: CovenantService, notices: NoticeService): Router {
@@ -34,9 +34,11 @@ export function adminRoutes(covenant: CovenantService, notices: NoticeService): 
     res.json(covenant.listProfessionals(req.params.id));
   });
   r.post('/institutions/:id/professionals/:pid/deauthorisation', (req, res) => {
+    noBody(req.body);
     res.json(covenant.setAuthorised(admin(res), req.params.id, req.params.pid, false));
   });
   r.post('/institutions/:id/professionals/:pid/authorisation', (req, res) => {
+    noBody(req.body);
     res.json(covenant.setAuthorised(admin(res), req.params.id, req.params.pid, true));
   });
   r.post('/institutions/:id/api-keys', (req, res) => {
@@ -47,6 +49,7 @@ export function adminRoutes(covenant: CovenantService, notices: NoticeService): 
     res.json(covenant.listApiKeys(req.params.id));
   });
   r.post('/institutions/:id/api-keys/:keyId/revocation', (req, res) => {
+    noBody(req.body);
     res.json(covenant.revokeApiKey(admin(res), req.params.id, req.params.keyId));
   });
   return r;

@@ -4,6 +4,7 @@ import type { RegionServices } from '../create-region.js';
 import type { Connector } from '../../connector/create-connector.js';
 import { connectorStatus, deadLetters } from '../../connector/status.js';
 import { admin } from './auth.js';
+import { noBody } from './errors.js';
 
 /** Admin routes for the link with the national index: status, dead letters, sync and reconcile on demand. */
 export function connectorRoutes(s: RegionServices, connector: Connector | null): Router {
@@ -20,13 +21,15 @@ export function connectorRoutes(s: RegionServices, connector: Connector | null):
     admin(res);
     res.json(deadLetters(s.ctx.db));
   });
-  r.post('/connector/sync', (_req, res) => {
+  r.post('/connector/sync', (req, res) => {
     admin(res);
+    noBody(req.body);
     need().syncNow();
     res.status(202).json({ status: 'sync started' });
   });
-  r.post('/connector/reconcile', async (_req, res) => {
+  r.post('/connector/reconcile', async (req, res) => {
     admin(res);
+    noBody(req.body);
     res.json(await need().reconcile());
   });
   return r;

@@ -4,7 +4,7 @@ import { INFORMED_PARTIES, INFORMING_METHODS } from '../domain/informing.js';
 import type { RegionServices } from '../create-region.js';
 import { professional } from './auth.js';
 import { handoverBody } from './admin-lifecycle-routes.js';
-import { parseInput } from './errors.js';
+import { noBody, parseInput } from './errors.js';
 
 /** Client-system routes for what follows a signal: informing (7.1.5.1) and coordination after a match. */
 const informingBody = z.strictObject({
@@ -29,6 +29,7 @@ export function coordinationRoutes(s: RegionServices): Router {
   });
   r.post('/matches/:id/contact', (req, res) => {
     const actor = professional(res);
+    noBody(req.body);
     s.coordination.recordContact(actor, req.params.id);
     res.json(s.matches.view(req.params.id, actor.professionalId));
   });

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../errors.js';
 
 /** Parses input at the edge with a zod schema; a mistake becomes a 400 that names the field. */
@@ -24,6 +24,13 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
     })
     .join('; ');
   throw new AppError('VALIDATION_ERROR', message, 400);
+}
+
+const NO_BODY = z.strictObject({}).optional();
+
+/** For an operation that takes no body: none, or {}, is fine; a field is refused by name, as everywhere. */
+export function noBody(body: unknown): void {
+  parseInput(NO_BODY, body);
 }
 
 export const unknownRoute: RequestHandler = (req, res) => {

@@ -126,6 +126,17 @@ describe('bad input over HTTP', () => {
     expect(underAdmin.body.error.message).to.equal('no such endpoint: GET /api/v1/admin/nothing');
   });
 
+  it('refuses a field sent to an operation that takes no body, by name, and changes nothing', async () => {
+    const area = await setupArea(t.baseUrl);
+    const path = `/api/v1/admin/institutions/${area.a.institutionId}/professionals/${area.a.professionalId}/deauthorisation`;
+    const r = await call(t.baseUrl, 'POST', path, { token: ADMIN_TOKEN, body: { anything: 1 } });
+    expect(r.status).to.equal(400);
+    expect(r.body.error.message).to.equal('body: unknown field(s) anything (only the fields the law allows are accepted)');
+    const signal = { bsn: BSN[0], birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true };
+    expect((await call(t.baseUrl, 'POST', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId, body: signal })).status).to.equal(201);
+    expect((await call(t.baseUrl, 'POST', path, { token: ADMIN_TOKEN, body: {} })).status).to.equal(409);
+  });
+
   it('answers a body that is not JSON with 415, saying to send JSON, and writes nothing', async () => {
     const r = await call(t.baseUrl, 'POST', '/api/v1/admin/institutions', {
       token: ADMIN_TOKEN, rawBody: JSON.stringify({ name: 'GGZ', category: 'ggz' }), headers: { 'content-type': 'text/plain' },

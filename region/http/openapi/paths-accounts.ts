@@ -35,7 +35,7 @@ export const accountPaths: Record<string, PathItem> = {
       description: 'For a lost phone or password: the old password, second factor and sessions stop working at once. Takes no body.',
       responses: {
         '201': ok('The account and its new setup code.', 'AccountSetup'),
-        '400': failure('A body was sent that is not valid JSON (the operation needs no body).', UNREADABLE),
+        '400': failure('A body was sent that is not valid JSON, or holds a field (the operation takes no body: none, or {}).', ['VALIDATION_ERROR', ...UNREADABLE]),
         ...ADMIN_ANSWERS,
         '404': failure('There is no account with this id.', ['NOT_FOUND']),
         ...bodyFailures,

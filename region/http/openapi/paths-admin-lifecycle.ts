@@ -23,7 +23,7 @@ export const adminLifecyclePaths: Record<string, PathItem> = {
       description: 'The checker the municipality appointed uses it for /api/v1/checker (Jeugdwet 7.1.3.2). The token is returned once. Takes no body.',
       responses: {
         '201': ok('The new token.', 'CheckerTokenCreated'),
-        '400': failure('A body was sent that is not valid JSON (the operation needs no body).', UNREADABLE),
+        '400': failure('A body was sent that is not valid JSON, or holds a field (the operation takes no body: none, or {}).', ['VALIDATION_ERROR', ...UNREADABLE]),
         ...ADMIN_ANSWERS,
         '404': failure('The municipality is not part of the covenant area.', ['NOT_FOUND']),
         ...bodyFailures,

@@ -4,7 +4,7 @@ import type { Operation, PathItem } from './types.js';
 /** The covenant administrator's API (admin-routes.ts): municipalities, institutions, professionals, API keys. */
 const invalid = (what: string): ReturnType<typeof failure> =>
   failure(`The body is not valid JSON, or ${what}: the message names each field and what to fix.`, ['VALIDATION_ERROR', ...UNREADABLE]);
-const unreadable = failure('A body was sent that is not valid JSON (the operation needs no body).', UNREADABLE);
+const unreadable = failure('A body was sent that is not valid JSON, or holds a field (the operation takes no body: none, or {}).', ['VALIDATION_ERROR', ...UNREADABLE]);
 const noInstitution = failure('There is no institution with this id.', ['NOT_FOUND']);
 const common = ADMIN_ANSWERS;
 const admin = (op: Parameters<typeof adminOperation>[1]): Operation => adminOperation('Covenant area', op);

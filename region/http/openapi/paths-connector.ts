@@ -3,7 +3,7 @@ import type { PathItem } from './types.js';
 
 /** The administrator's view of the link with the national index (connector-routes.ts). */
 const disabled = failure('The connector to the national index is not enabled (config national.enabled).', ['CONNECTOR_DISABLED']);
-const unreadable = failure('A body was sent that is not valid JSON (the operation needs no body).', UNREADABLE);
+const unreadable = failure('A body was sent that is not valid JSON, or holds a field (the operation takes no body: none, or {}).', ['VALIDATION_ERROR', ...UNREADABLE]);
 
 export const connectorPaths: Record<string, PathItem> = {
   '/api/v1/admin/connector': {

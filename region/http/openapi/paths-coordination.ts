@@ -61,7 +61,7 @@ export const coordinationPaths: Record<string, PathItem> = {
       description: 'The match counts as coordinated (afgestemd) once every participating professional recorded contact; the municipality\'s checker follows up matches that are not (7.1.3.2). Takes no body.',
       responses: {
         '200': ok('The match, with the contact recorded.', 'ActiveMatch'),
-        '400': failure('The X-Professional-Id header is missing, or a body was sent that is not valid JSON.', [NO_PROFESSIONAL, ...UNREADABLE]),
+        '400': failure('The X-Professional-Id header is missing, or a body was sent that is not valid JSON or holds a field (the operation takes no body).', [NO_PROFESSIONAL, 'VALIDATION_ERROR', ...UNREADABLE]),
         ...CLIENT_ANSWERS,
         '404': notInMatch,
         ...bodyFailures,
