@@ -49,8 +49,8 @@ function wording(n: MailNotice): Wording {
       return { subject: 'Een professional is bij uw match gekomen', sentence: 'Nog een professional heeft een melding gedaan over dezelfde jeugdige en is bij uw match gekomen.', path: matchPath };
     case 'participant-left':
       return n.payload.matchEnded
-        ? { subject: 'Uw match is beëindigd', sentence: 'Een professional heeft zijn of haar melding verwijderd. Daardoor is uw match beëindigd.', path: matchPath }
-        : { subject: 'Een professional heeft uw match verlaten', sentence: 'Een professional heeft zijn of haar melding verwijderd en doet niet meer mee in uw match.', path: matchPath };
+        ? { subject: 'Uw match is beëindigd', sentence: 'De melding van een andere professional is verwijderd (door die professional, of door de verwijsindex zelf na afloop van de termijn). Daardoor is uw match beëindigd.', path: matchPath }
+        : { subject: 'Een professional heeft uw match verlaten', sentence: 'De melding van een andere professional is verwijderd (door die professional, of door de verwijsindex zelf na afloop van de termijn). Die professional doet niet meer mee in uw match.', path: matchPath };
     case 'participant-changed':
       return { subject: 'Een melding in uw match is overgedragen', sentence: 'Een melding in uw match is overgedragen aan een collega van dezelfde instelling. U ziet in het portaal wie nu uw contactpersoon is.', path: matchPath };
     case 'regievoerder':

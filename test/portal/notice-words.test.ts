@@ -24,3 +24,11 @@ describe('the words of a move notice', () => {
     expect(mail.text).not.to.contain('match');
   });
 });
+
+describe('the words of a participant-left e-mail', () => {
+  it('does not say the other professional removed their signal, which the index may have done itself at the end of the term', () => {
+    const mail = noticeMail({ kind: 'participant-left', recipientKind: 'professional', matchId: 'm1', payload: { matchEnded: true } }, 'https://vir.example.org', 'Utrecht');
+    expect(mail.text).to.contain('of door de verwijsindex zelf na afloop van de termijn');
+    expect(mail.text).not.to.contain('heeft zijn of haar melding verwijderd');
+  });
+});
