@@ -108,6 +108,8 @@ export function createCheckerService(ctx: RegionContext, matches: MatchService) 
     },
     escalate: db.transaction((actor: CheckerActor, matchId: string, note: string | null) => {
       requireMatchOfMunicipality(actor, matchId);
+      // There is no contact left to follow up once the match ended (fewer than two professionals).
+      if (matches.view(matchId, '')?.status !== 'active') throw new AppError('MATCH_ENDED', 'this match has ended: there is no contact to follow up', 409);
       const id = randomUUID();
       q.insertEscalation.run(id, matchId, actor.municipality, note, ctx.now().toISOString());
       record(actor, 'checker.escalate', 'match', matchId);

@@ -97,6 +97,17 @@ describe('coordination after a match', () => {
       expect((await call(t.baseUrl, 'GET', `/api/v1/checker/matches/${s.matchId}`, { token: await checkerToken('0356') })).status).to.equal(200);
     });
 
+    it('refuses an escalation on a match that ended: there is no contact left to follow up', async () => {
+      await register(area.a);
+      const b = await register(area.b);
+      await call(t.baseUrl, 'POST', `/api/v1/signals/${b.id}/removal`, { ...as(area.b), body: { reason: 'risk-ended' } });
+      const token = await checkerToken('0344');
+      expect((await call(t.baseUrl, 'GET', `/api/v1/checker/matches/${b.matchId}`, { token })).body.status).to.equal('ended');
+      const e = await call(t.baseUrl, 'POST', `/api/v1/checker/matches/${b.matchId}/escalations`, { token, body: { note: 'Gebeld' } });
+      expect(e.status).to.equal(409);
+      expect(e.body.error.code).to.equal('MATCH_ENDED');
+    });
+
     it('lets the checker record an escalation and its outcome', async () => {
       await register(area.a);
       const s = await register(area.b);

@@ -43,6 +43,7 @@ export const checkerPaths: Record<string, PathItem> = {
         '400': failure('The body is not valid JSON, has unknown fields, or the note is too long.', ['VALIDATION_ERROR', ...UNREADABLE]),
         ...CHECKER_ANSWERS,
         '404': noMatch,
+        '409': failure('The match has ended: there is no contact left to follow up.', ['MATCH_ENDED']),
         ...bodyFailures,
       },
     }),
