@@ -8,9 +8,10 @@ import { maxRemovalDate } from '../../region/domain/signal-rules.js';
 import { isMatch } from '../../region/domain/matching.js';
 import { archiveEnd, goesToArchive, type RemovalReason } from '../../region/domain/removal.js';
 import type { Db } from '../../region/store/db.js';
-import type { Ack, MatchEvent, Participant, ProfessionalContact, SignalEvent } from '../protocol/types.js';
+import type { Ack, SignalEvent } from '../protocol/types.js';
 import { createBatchSnapshots, type BatchSnapshot, type Processed } from './batch-snapshot.js';
 import type { Feed } from './feed.js';
+import { arose, key, participant, SIGNAL_COLUMNS, type SignalRow } from './signal-rows.js';
 import { createNationalFamily, UNAVAILABLE, type FamilyLookup, type RetriedLookups } from './family.js';
 
 /**
@@ -31,20 +32,6 @@ export interface NationalContext {
 }
 
 type Links = string[] | null | typeof UNAVAILABLE;
-
-interface SignalRow {
-  region_id: string;
-  signal_id: string;
-  youth_key: string | null;
-  turns23_on: string | null;
-  professional: string | null;
-  registered_at: string;
-  removal_date: string | null;
-  status: string;
-  removal_reason: string | null;
-}
-/** The columns of a SignalRow (not the sealed BSN: reading it costs a Buffer per row, and no rule here needs it). */
-const SIGNAL_COLUMNS = 'region_id, signal_id, youth_key, turns23_on, professional, registered_at, removal_date, status, removal_reason';
 
 /** Thrown out of the savepoint-free batch transaction when an event fails, to roll the attempt back. */
 class EventFailed extends Error {}
@@ -97,15 +84,6 @@ export function createNationalIndex(ctx: NationalContext) {
   };
   const at = (): string => ctx.now().toISOString();
   const today = (): string => dateInZone(ctx.now(), ctx.timeZone);
-  const key = (region: string, signalId: string): string => `${region}:${signalId}`;
-
-  function participant(row: SignalRow): Participant {
-    return { key: key(row.region_id, row.signal_id), region: row.region_id, signalId: row.signal_id, professional: JSON.parse(row.professional!) as ProfessionalContact, registeredAt: row.registered_at };
-  }
-
-  function arose(matchId: string, rows: SignalRow[], region: string): Omit<MatchEvent, 'seq'> {
-    return { kind: 'arose', matchId, family: false, ownSignalIds: rows.filter((r) => r.region_id === region).map((r) => r.signal_id), participants: rows.map(participant) };
-  }
 
   /**
    * The region handed the signal over to a colleague (7.1.3.3) and registered it again with the new
