@@ -74,9 +74,15 @@ export function lineOf(lines: Map<string, number>, path: string): number | null 
 
 /** The line of a JSON.parse error, when its message gives a position. */
 export function parseErrorLine(text: string, err: Error): number | null {
+  return errorPlace(text, err)?.line ?? null;
+}
+
+/** Line and column of the mistake JSON.parse reported, when its message gives a position. */
+function errorPlace(text: string, err: Error): { line: number; column: number } | null {
   const m = /position (\d+)/.exec(err.message);
   if (!m) return null;
-  return text.slice(0, Number(m[1])).split('\n').length;
+  const before = text.slice(0, Number(m[1])).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
 /**
@@ -84,11 +90,8 @@ export function parseErrorLine(text: string, err: Error): number | null {
  * text around the mistake, which in a config file is a key and in a person file a BSN.
  */
 export function jsonSyntaxError(text: string, err: Error): string {
-  const m = /position (\d+)/.exec(err.message);
-  if (m) {
-    const before = text.slice(0, Number(m[1])).split('\n');
-    return `is not valid JSON at line ${before.length}, column ${before[before.length - 1].length + 1} (check quotes, commas and brackets)`;
-  }
+  const place = errorPlace(text, err);
+  if (place) return `is not valid JSON at line ${place.line}, column ${place.column} (check quotes, commas and brackets)`;
   if (/end of JSON input/.test(err.message)) return 'is not valid JSON: it ends too early (a bracket or quote is not closed)';
   return 'is not valid JSON: an unexpected character (check the quotes around texts, commas and brackets)';
 }

@@ -1,4 +1,4 @@
-import { SIGNAL_STILL_IN_MATCH } from '../services/checker.js';
+import { SIGNAL_STILL_IN_MATCH } from '../services/matches.js';
 import type { RegionContext } from '../services/context.js';
 import { maskBsn } from './labels.js';
 

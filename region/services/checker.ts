@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../errors.js';
 import { newSecret, secretHash } from '../crypto/tokens.js';
 import type { RegionContext } from './context.js';
-import type { MatchService } from './matches.js';
+import { SIGNAL_STILL_IN_MATCH, type MatchService } from './matches.js';
 
 /**
  * The municipality's checker (7.1.3.2) makes sure matched professionals actually contacted each
@@ -27,13 +27,6 @@ interface EscalationRow {
   resolved_at: string | null;
 }
 
-/**
- * When a municipality's checker may see a match through one of its signals (`mp`, `m`, `s`): as for a
- * professional (matches.ts isParticipant), the signal takes part, or the match ended with it still
- * active; not a signal that left (or was erased) while the match went on.
- */
-export const SIGNAL_STILL_IN_MATCH = "(mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active'))";
-
 export function createCheckerService(ctx: RegionContext, matches: MatchService) {
   const { db, audit } = ctx;
   const q = {
@@ -47,6 +40,7 @@ export function createCheckerService(ctx: RegionContext, matches: MatchService) 
        WHERE s.municipality = ? AND m.status = 'active' AND m.coordinated_at IS NULL AND m.created_at <= ?
        ORDER BY m.created_at`,
     ),
+    // A checker sees a match through a signal of its municipality as a professional does through their own.
     inMunicipality: db.prepare<[string, string], { n: number }>(
       `SELECT COUNT(*) AS n FROM match_participants mp JOIN matches m ON m.id = mp.match_id JOIN signals s ON s.id = mp.signal_id
        WHERE mp.match_id = ? AND s.municipality = ? AND ${SIGNAL_STILL_IN_MATCH}`,

@@ -32,6 +32,13 @@ interface ParticipantRow {
   registered_at: string;
 }
 
+/**
+ * Who may see a match through a signal (`mp` its participant row, `m` the match, `s` the signal): the
+ * signal takes part, or the match ended with it still active; not a signal that left (or was erased)
+ * while the match went on. The rule for professionals, and for checkers through their municipality's signals.
+ */
+export const SIGNAL_STILL_IN_MATCH = "(mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active'))";
+
 export function createMatchService(ctx: RegionContext, notices: NoticeService, coordination: CoordinationService, remote: RemoteMatches) {
   const { db } = ctx;
   const q = {
@@ -59,11 +66,11 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
     /** Who may read a match: its current participants, and, once it ended, those whose signal is still active; not who left. */
     isParticipant: db.prepare<[string, string], { n: number }>(
       `SELECT COUNT(*) AS n FROM match_participants mp JOIN matches m ON m.id = mp.match_id JOIN signals s ON s.id = mp.signal_id
-       WHERE mp.match_id = ? AND mp.professional_id = ? AND (mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active'))`,
+       WHERE mp.match_id = ? AND mp.professional_id = ? AND ${SIGNAL_STILL_IN_MATCH}`,
     ),
     matchesOf: db.prepare<[string], { match_id: string }>(
       `SELECT DISTINCT mp.match_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id JOIN signals s ON s.id = mp.signal_id
-       WHERE mp.professional_id = ? AND (mp.left_at IS NULL OR (m.status = 'ended' AND s.status = 'active')) ORDER BY m.created_at DESC`,
+       WHERE mp.professional_id = ? AND ${SIGNAL_STILL_IN_MATCH} ORDER BY m.created_at DESC`,
     ),
   };
   const at = (): string => ctx.now().toISOString();
