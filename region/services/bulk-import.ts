@@ -50,6 +50,8 @@ const CHUNK_BYTES = 256 * 1024;
 const TYPICAL_LINE_BYTES = 180;
 /** The tables an import writes in bulk. */
 const IMPORTED_TABLES = ['signals', 'matches', 'match_participants'] as const;
+/** The indexes of archived signals: an import of active signals leaves them empty, so they stay until an archived one comes. */
+const ONLY_ARCHIVED = /\bWHERE status = 'archived'$/;
 
 export interface ImportOptions {
   /** Worker threads that parse and seal while this thread writes; 0 does everything in this thread. Default: cores - 1, at most 4. */
@@ -146,7 +148,7 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
       journal = journalForImport(db, ctx.log);
       const report = db.transaction(() => {
         const refs = references();
-        const deferred = deferIndexesOfEmptyTables(db, IMPORTED_TABLES);
+        const deferred = deferIndexesOfEmptyTables(db, IMPORTED_TABLES, (sql) => ONLY_ARCHIVED.test(sql));
         const since = q.lastRowid.get()!;
         const ids = uuid7Sequence(now.getTime());
         const matcher = beginMatching({
@@ -155,6 +157,7 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
         });
         const writer = beginWriting({
           since, refs, ids, matcher, now: nowIso, reminderCutoff, audit: (batch) => record(actor, 'signal.import-batch', 'ok', batch),
+          firstArchived: () => deferred.release(),
         });
         const lines = pipelineFor(refs, options.workers ?? defaultWorkerCount(), () => reader.next());
         closePipeline = () => lines.close();
@@ -165,6 +168,7 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
         const written = performance.now();
         const matched = matcher.finish();
         const matchedAt = performance.now();
+        journal!.syncSoFar();
         deferred.rebuild();
         // Fresh statistics for the query planner after so large a change (SQLite's advice): without
         // them it looks a professional's signals up by signals_professional rather than by youth.

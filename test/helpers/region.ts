@@ -145,3 +145,13 @@ export async function setupArea(baseUrl: string): Promise<TestArea> {
 
 /** Valid BSNs (elfproef) for tests. */
 export const BSN = ['111222333', '232262536', '999999990', '100000009', '012345672'] as const;
+
+/** The n-th valid BSN from 100000000 up (elfproef). */
+export function validBsn(n: number): string {
+  for (let candidate = 100_000_000, found = -1; ; candidate++) {
+    const digits = String(candidate);
+    let sum = 0;
+    for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
+    if ((sum - Number(digits[8])) % 11 === 0 && ++found === n) return digits;
+  }
+}

@@ -4,19 +4,10 @@ import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImportRejected } from '../../region/services/bulk-import.js';
-import { BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+import { BSN, call, setupArea, startTestRegion, validBsn, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The n-th valid BSN from 100000000 up (elfproef). */
-function validBsn(n: number): string {
-  for (let candidate = 100_000_000, found = -1; ; candidate++) {
-    const digits = String(candidate);
-    let sum = 0;
-    for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
-    if ((sum - Number(digits[8])) % 11 === 0 && ++found === n) return digits;
-  }
-}
 const SYSTEM = { kind: 'system' } as const;
 
 interface Line {
@@ -90,6 +81,9 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(t.region.bulkImport.matchAll(SYSTEM)).to.deep.equal({ created: 0, joined: 0 });
 
     const db = t.region.ctx.db;
+    // Every signal in a match names that match, and only its own youth's: 240 signals (the 300 lines less the 60 repeats).
+    expect(count('SELECT COUNT(*) FROM signals WHERE match_id IS NOT NULL')).to.equal(240);
+    expect(count('SELECT COUNT(*) FROM signals s JOIN match_participants p ON p.signal_id = s.id AND p.match_id = s.match_id JOIN matches m ON m.id = s.match_id AND m.youth_key = s.youth_key')).to.equal(240);
     const before = db.prepare("SELECT youth_key, COUNT(*) AS n FROM match_participants p JOIN matches m ON m.id = p.match_id WHERE m.status = 'active' GROUP BY youth_key ORDER BY youth_key").all();
     db.exec('UPDATE signals SET match_id = NULL; DELETE FROM match_participants; DELETE FROM matches;');
     expect(t.region.bulkImport.matchAll(SYSTEM)).to.deep.equal({ created: report.matches.created, joined: 0 });
@@ -223,6 +217,24 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(rows.map((r) => t.region.ctx.vault.open(r.bsn_sealed))).to.deep.equal([BSN[0], BSN[0], BSN[1]]);
     expect(rows[0].youth_key).to.equal(t.region.ctx.vault.youthKey(BSN[0]));
   });
+
+  for (const archivedAt of [null, 20]) {
+    it(`leaves the schema as it was and every index whole, after an import of ${archivedAt === null ? 'active signals only' : 'active and archived signals'}`, () => {
+      const db = t.region.ctx.db;
+      // ANALYZE adds its statistics tables; nothing else may differ.
+      const schema = () => db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_stat%' ORDER BY name").all();
+      const before = schema();
+      const lines = Array.from({ length: 50 }, (_, i) => line([area.a, area.b][i % 2], validBsn(i % 25), i === archivedAt
+        ? { registeredAt: '2024-01-10T10:00:00+01:00', removedAt: '2025-01-10T10:00:00+01:00', removalReason: 'risk-ended' }
+        : {}));
+      const report = t.region.bulkImport.importFile(SYSTEM, file('whole.ndjson', lines), { workers: 0 });
+      expect(report.imported).to.deep.equal({ active: archivedAt === null ? 50 : 49, archived: archivedAt === null ? 0 : 1 });
+      expect(schema()).to.deep.equal(before);
+      expect(db.pragma('integrity_check', { simple: true })).to.equal('ok');
+      expect(db.prepare("SELECT COUNT(*) FROM signals INDEXED BY signals_archive_due WHERE status = 'archived' AND archive_until > ''").pluck().get())
+        .to.equal(archivedAt === null ? 0 : 1);
+    });
+  }
 
   it('imports archived signals into the archive: a new signal on that youth brings the history notice', async () => {
     const report = t.region.bulkImport.importFile(SYSTEM, file('archive.ndjson', [

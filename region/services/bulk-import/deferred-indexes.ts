@@ -19,21 +19,40 @@ const SORT_RUN_KIB = 2048;
 const SORT_THREADS = 2;
 
 export interface DeferredIndexes {
+  /** The first row that an index held back will hold is about to be written: it is dropped now and made after the load. */
+  release(): void;
   /** Makes every dropped index again, in its original order. */
   rebuild(): void;
 }
 
-export function deferIndexesOfEmptyTables(db: Db, tables: readonly string[]): DeferredIndexes {
+/**
+ * `holdBack`: partial indexes that the load may well leave empty (those of archived signals, in
+ * an import of active ones). They stay while the load writes no row they hold, and then cost
+ * nothing, where made after the load each would read the whole table; release() drops them
+ * once such a row comes.
+ */
+export function deferIndexesOfEmptyTables(db: Db, tables: readonly string[], holdBack: (sql: string) => boolean = () => false): DeferredIndexes {
   const isEmpty = (table: string): boolean => db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM "${table}")`).pluck().get() === 1;
-  if (!tables.every(isEmpty)) return { rebuild: () => {} };
-  const indexes = db
+  if (!tables.every(isEmpty)) return { release: () => {}, rebuild: () => {} };
+  const all = db
     .prepare<string[], { name: string; sql: string }>(
       `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')}) ORDER BY rowid`,
     )
     .all(...tables);
-  for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+  const held = all.filter((index) => holdBack(index.sql));
+  const dropped: typeof all = [];
+  const drop = (indexes: typeof all): void => {
+    for (const index of indexes) {
+      db.exec(`DROP INDEX "${index.name}"`);
+      dropped.push(index);
+    }
+  };
+  drop(all.filter((index) => !held.includes(index)));
   return {
+    release: () => drop(held.splice(0)),
     rebuild() {
+      // In their original order.
+      const indexes = all.filter((index) => dropped.includes(index));
       if (indexes.length === 0) return;
       const before = { cache: db.pragma('cache_size', { simple: true }), threads: db.pragma('threads', { simple: true }), temp: db.pragma('temp_store', { simple: true }) };
       sortInRuns(db);

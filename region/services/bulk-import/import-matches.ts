@@ -1,6 +1,7 @@
 import type { Db } from '../../store/db.js';
 import type { CoordinationService } from '../coordination.js';
 import type { MatchService } from '../matches.js';
+import { BatchedInsert } from './batched-insert.js';
 import type { IdSequence } from './ids.js';
 import { ImportedYouths, NO_MATCH } from './imported-youths.js';
 
@@ -57,6 +58,8 @@ export interface ImportMatcher {
 
 /** The match of a youth with active signals in the region from before the import. */
 const MEETS_EARLIER = -2;
+/** The first signals that get their match id in one statement. */
+const SET_AT_ONCE = 16;
 /** Matches one import can make: (row, match) pairs are sorted packed in one double. */
 const MAX_MATCHES = 2 ** 26;
 
@@ -64,9 +67,11 @@ export function createImportMatcher(db: Db, matches: MatchService, coordination:
   const q = {
     activeBefore: db.prepare<[number], number>("SELECT EXISTS (SELECT 1 FROM signals WHERE status = 'active' AND rowid <= ?)").pluck(),
     earlier: db.prepare<[string, number], string>("SELECT professional_id FROM signals WHERE youth_key = ? AND status = 'active' AND rowid <= ?").pluck(),
-    insertMatch: db.prepare("INSERT INTO matches (id, youth_key, kind, status, created_at) VALUES (?, ?, 'person', 'active', ?)"),
-    insertParticipant: db.prepare('INSERT INTO match_participants (match_id, signal_id, professional_id, joined_at) VALUES (?, ?, ?, ?)'),
     setMatch: db.prepare('UPDATE signals SET match_id = ? WHERE rowid = ?'),
+    // SET_AT_ONCE (rowid, match id) pairs, then the same rowids.
+    setMatches: db.prepare(
+      `UPDATE signals SET match_id = CASE rowid ${'WHEN ? THEN ? '.repeat(SET_AT_ONCE)}END WHERE rowid IN (${new Array(SET_AT_ONCE).fill('?').join(', ')})`,
+    ),
     inActiveMatch: db.prepare<[string, string], number>(
       `SELECT 1 FROM matches m JOIN match_participants p ON p.match_id = m.id
        WHERE m.youth_key = ? AND m.status = 'active' AND p.signal_id = ? AND p.left_at IS NULL`,
@@ -77,6 +82,8 @@ export function createImportMatcher(db: Db, matches: MatchService, coordination:
     // Only when the region already held active signals can an imported signal meet one.
     const withEarlier = q.activeBefore.get(since) === 1;
     const youths = new ImportedYouths(expectedRows);
+    const newMatches = new BatchedInsert(db, 'INSERT INTO matches (id, youth_key, kind, status, created_at)', "(?, ?, 'person', 'active', ?)", 3);
+    const participants = new BatchedInsert(db, 'INSERT INTO match_participants (match_id, signal_id, professional_id, joined_at)', '(?, ?, ?, ?)', 4);
     /** The professionals of the earlier active signals of a youth that meets them. */
     const earlierOf = new Map<number, Set<string>>();
     const meetings: { row: number; youthKey: string }[] = [];
@@ -84,13 +91,28 @@ export function createImportMatcher(db: Db, matches: MatchService, coordination:
     /** Per new match: the row of its youth's first signal (written before the match was made) and the match, packed. */
     let pending: number[] = [];
 
-    /** The first signals of the new matches get their match id, in rowid order: the table is walked front to back once. */
+    /**
+     * The first signals of the new matches get their match id, in rowid order: the table is walked
+     * front to back once, SET_AT_ONCE rows a statement.
+     */
     function joinFirstSignals(): void {
       const order = Float64Array.from(pending).sort();
       pending = [];
-      for (const key of order) {
+      const values = new Array<unknown>(3 * SET_AT_ONCE);
+      const whole = order.length - (order.length % SET_AT_ONCE);
+      for (let i = 0; i < order.length; i++) {
+        const key = order[i];
         const match = key % MAX_MATCHES;
-        q.setMatch.run(matchIds.at(match), since + 1 + (key - match) / MAX_MATCHES);
+        const rowid = since + 1 + (key - match) / MAX_MATCHES;
+        if (i >= whole) {
+          q.setMatch.run(matchIds.at(match), rowid);
+          continue;
+        }
+        const k = i % SET_AT_ONCE;
+        values[2 * k] = rowid;
+        values[2 * k + 1] = matchIds.at(match);
+        values[2 * SET_AT_ONCE + k] = rowid;
+        if (k === SET_AT_ONCE - 1) q.setMatches.run(values);
       }
     }
 
@@ -127,7 +149,7 @@ export function createImportMatcher(db: Db, matches: MatchService, coordination:
         if (match !== NO_MATCH) {
           youths.addRow(youth, row, professional);
           const matchId = matchIds.at(match);
-          q.insertParticipant.run(matchId, ids.at(row), professionalId, now);
+          participants.add(matchId, ids.at(row), professionalId, now);
           return matchId;
         }
         // The youth's second professional: the match is made now, with the first signal in it.
@@ -138,13 +160,15 @@ export function createImportMatcher(db: Db, matches: MatchService, coordination:
         const matchId = matchIds.at(number);
         pending.push(first * MAX_MATCHES + number);
         youths.setMatch(youth, number);
-        q.insertMatch.run(matchId, youthKey, now);
-        q.insertParticipant.run(matchId, ids.at(first), professionalIds[youths.professional(first)], now);
-        q.insertParticipant.run(matchId, ids.at(row), professionalId, now);
+        newMatches.add(matchId, youthKey, now);
+        participants.add(matchId, ids.at(first), professionalIds[youths.professional(first)], now);
+        participants.add(matchId, ids.at(row), professionalId, now);
         return matchId;
       },
 
       finish() {
+        newMatches.flush();
+        participants.flush();
         joinFirstSignals();
         if (hasDecisionRule()) for (let m = 0; m < created; m++) coordination.participantsChanged(matchIds.at(m));
 

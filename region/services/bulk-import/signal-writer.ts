@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db.js';
+import { BatchedInsert } from './batched-insert.js';
 import type { IdSequence } from './ids.js';
 import { REPEAT, type ImportMatcher } from './import-matches.js';
 import { KEY_WORDS } from './imported-youths.js';
@@ -45,22 +46,18 @@ export interface SignalWriterInput {
   now: string;
   reminderCutoff: string;
   audit: (batch: ImportBatch) => void;
+  /** Before the first archived signal is written. */
+  firstArchived: () => void;
 }
 
 export function createSignalWriter(db: Db) {
-  const columns = 'rowid, id, youth_key, bsn_sealed, turns23_on, municipality, professional_id, institution_id, registered_at';
-  const q = {
-    active: db.prepare(
-      `INSERT INTO signals (${columns}, status, removal_date, informing_reminded_at, match_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-    ),
-    archived: db.prepare(
-      `INSERT INTO signals (${columns}, status, removed_at, removal_reason, archive_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'archived', ?, ?, ?)`,
-    ),
-  };
+  // Active and archived rows through one statement, so that they are written in rowid order.
+  const head = `INSERT INTO signals (rowid, id, youth_key, bsn_sealed, turns23_on, municipality, professional_id, institution_id, registered_at,
+    status, removal_date, informing_reminded_at, match_id, removed_at, removal_reason, archive_until)`;
+  const row = `(${new Array(16).fill('?').join(', ')})`;
 
-  return function begin({ since, refs, ids, matcher, now, reminderCutoff, audit }: SignalWriterInput) {
+  return function begin({ since, refs, ids, matcher, now, reminderCutoff, audit, firstArchived }: SignalWriterInput) {
+    const signals = new BatchedInsert(db, head, row, 16);
     const problems: LineProblem[] = [];
     const skipped: SkippedListing[] = [];
     const duplicates: SkippedListing[] = [];
@@ -105,9 +102,10 @@ export function createSignalWriter(db: Db) {
         const rowid = since + 1 + rows;
         let written = true;
         if (c.archiveUntil[i] !== null) {
-          q.archived.run(
+          if (counts.archived === 0) firstArchived();
+          signals.add(
             rowid, ids.at(rows), c.youthKey[i], bsnSealed, c.turns23[i], c.municipality[i], pro.id, pro.institutionId, c.registeredAt[i],
-            c.removedAt[i], c.removalReason[i], c.archiveUntil[i],
+            'archived', null, null, null, c.removedAt[i], c.removalReason[i], c.archiveUntil[i],
           );
           counts.archived++;
         } else {
@@ -118,9 +116,9 @@ export function createSignalWriter(db: Db) {
             if (duplicates.length < LISTED_LINES) duplicates.push({ line: c.line[i], reason: 'duplicate' });
           } else {
             const remindedAt = c.registeredAt[i] <= reminderCutoff ? now : null;
-            q.active.run(
+            signals.add(
               rowid, ids.at(rows), c.youthKey[i], bsnSealed, c.turns23[i], c.municipality[i], pro.id, pro.institutionId, c.registeredAt[i],
-              c.removalDate[i], remindedAt, matchId,
+              'active', c.removalDate[i], remindedAt, matchId, null, null, null,
             );
             counts.active++;
           }
@@ -151,8 +149,11 @@ export function createSignalWriter(db: Db) {
         }
         if (counts.problems === 0) writeRows(c);
       },
-      /** After the last chunk: the last audit batch. */
-      finish: flushBatch,
+      /** After the last chunk: the rows still held, and the last audit batch. */
+      finish(): void {
+        signals.flush();
+        flushBatch();
+      },
       /** The skipped lines listed in the report: those past their date first, then repeats, in line order. */
       listed(): SkippedListing[] {
         return [...skipped, ...duplicates.slice(0, LISTED_LINES - skipped.length)].sort((a, b) => a.line - b.line);

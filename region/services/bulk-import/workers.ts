@@ -63,7 +63,7 @@ const SILENCE_MS = 120_000;
 /** The probe every worker seals first, to prove it uses the same keys as the region's vault. */
 export const PROBE_BSN = '111222333';
 /** Chunks handed to each worker ahead of the one the importing thread waits for. */
-const AHEAD_PER_WORKER = 2;
+const AHEAD_PER_WORKER = 4;
 /** Chunks the importing thread may hold prepared by itself while it waits for a worker's. */
 const MAX_PREPARED_INLINE = 2;
 
