@@ -48,6 +48,8 @@ export const configSchema = z.strictObject({
     longPollSeconds: z.number().int().min(0).max(25),
     requestTimeoutMs: z.number().int().min(1000).max(300_000),
     backoff: z.strictObject({ baseMs: z.number().int().min(1), maxMs: z.number().int().min(1) }),
+    /** A reconcile's pages: signals per Reconcilieer message, matches per HaalMatchstand message. */
+    reconcilePage: z.strictObject({ signals: z.number().int().min(1).max(10_000), matches: z.number().int().min(1).max(1000) }),
     /** Days a delivered outbox event (id, kind, signal id, delivery state; its sealed event is erased at delivery) is kept. */
     deliveredRetentionDays: z.number().int().min(1).max(3650),
   }),

@@ -5,6 +5,14 @@ import type { RemoteMatches } from '../region/services/remote-matches.js';
 import type { SyncClient } from './client.js';
 import { syncState } from './sync-state.js';
 
+/** The region's current national matches, read at one feed head. */
+interface MatchSnapshot {
+  head: number;
+  matches: MatchEvent[];
+}
+/** Times the match snapshot is read before the reconcile gives up taking it (the feed goes on from its cursor). */
+const SNAPSHOT_READS = 3;
+
 /**
  * Fetches the region's match events from the national index after its cursor (long poll), and
  * applies them and advances the cursor in one transaction: each event takes effect exactly once,
@@ -36,13 +44,11 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
   });
 
   /**
-   * Queues what the national index lacks or holds too much, and takes its current matches as the new
-   * starting point. Signals and the feed may have moved on while the digest was on its way: a signal
-   * registered (and delivered) since is no surplus, and a snapshot older than the feed events
-   * already applied (a long poll answered meanwhile) is not taken, so the cursor never goes back and
-   * no match event takes effect twice.
+   * Queues what the national index lacks or holds too much, for one page of the digest. Signals may
+   * have moved on while the page was on its way: a signal registered (and delivered) since is no
+   * surplus.
    */
-  const repairTx = db.transaction((missing: string[], surplus: string[], matches: MatchEvent[], head: number) => {
+  const repairSignalsTx = db.transaction((missing: string[], surplus: string[]) => {
     for (const id of missing) {
       const s = q.signal.get(id);
       if (!s || s.status !== 'active' || !s.bsn_sealed) continue;
@@ -55,17 +61,45 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
       outbox.removed(id, (s?.removal_reason as Parameters<Outbox['removed']>[1] | null) ?? 'correction');
       removed++;
     }
-    state.set('lastReconcileAt', ctx.now().toISOString());
-    if (head < Number(state.get('cursor') ?? '0')) return { missing: missing.length, surplus: removed, matches: 0, staleSnapshot: true };
-    const current = new Set(matches.map((m) => m.matchId));
+    return { missing: missing.length, surplus: removed };
+  });
+
+  /**
+   * Takes the national index's current matches as the new starting point. A snapshot older than the
+   * feed events already applied (a long poll answered meanwhile) is not taken, so the cursor never
+   * goes back and no match event takes effect twice.
+   */
+  const takeSnapshotTx = db.transaction((snapshot: MatchSnapshot): boolean => {
+    if (snapshot.head < Number(state.get('cursor') ?? '0')) return false;
+    const current = new Set(snapshot.matches.map((m) => m.matchId));
     for (const stale of q.activeNational.all().filter((r) => !current.has(r.national_match_id))) {
       remote.apply({ seq: 0, kind: 'ended', matchId: stale.national_match_id, family: false, ownSignalIds: [], participants: [] });
     }
-    for (const m of matches) remote.apply(m);
-    state.set('cursor', String(head));
-    state.set('head', String(head));
-    return { missing: missing.length, surplus: removed, matches: matches.length, staleSnapshot: false };
+    for (const m of snapshot.matches) remote.apply(m);
+    state.set('cursor', String(snapshot.head));
+    state.set('head', String(snapshot.head));
+    return true;
   });
+
+  /**
+   * The region's current national matches, a page at a time, all read at one feed head: the head
+   * moves with every change to the region's matches, so pages read at one head are one snapshot.
+   * When it moved while the pages were read, they are read again; null after SNAPSHOT_READS tries.
+   */
+  async function readSnapshot(): Promise<MatchSnapshot | null> {
+    for (let attempt = 0; attempt < SNAPSHOT_READS; attempt++) {
+      const first = await client.call('HaalMatchstand', { region: ctx.config.region.id, max: ctx.config.national.reconcilePage.matches });
+      const snapshot: MatchSnapshot = { head: first.head, matches: [...first.matches] };
+      let page = first;
+      while (page.more && page.matches.length > 0) {
+        page = await client.call('HaalMatchstand', { region: ctx.config.region.id, after: page.matches.at(-1)!.matchId, max: ctx.config.national.reconcilePage.matches });
+        if (page.head !== snapshot.head) break;
+        snapshot.matches.push(...page.matches);
+      }
+      if (page.head === snapshot.head) return snapshot;
+    }
+    return null;
+  }
 
   return {
     cursor: (): number => Number(state.get('cursor') ?? '0'),
@@ -81,10 +115,35 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
       applyBatch(r.events, r.head);
       return r.events.length;
     },
+    /**
+     * Sends the national index the digest of the region's active signals, a page of signal ids at
+     * a time (the last page open at the top, for signals registered meanwhile), queues what each
+     * page's answer asks for, and then takes the national index's current matches as the starting
+     * point of the feed. Every message stays far under the protocol's size limit, whatever the
+     * size of the region.
+     */
     async reconcile() {
-      const signals = q.activeDigest.all().map((s) => ({ signalId: s.id, removalDate: s.removal_date }));
-      const r = await client.call('Reconcilieer', { region: ctx.config.region.id, signals });
-      const counts = repairTx(r.missing, r.surplus, r.matches, r.head);
+      const region = ctx.config.region.id;
+      const size = ctx.config.national.reconcilePage.signals;
+      const digest = q.activeDigest.all();
+      const counts = { missing: 0, surplus: 0, matches: 0, staleSnapshot: false, pages: 0 };
+      for (let from = 0; ; from += size) {
+        const page = digest.slice(from, from + size);
+        const last = from + size >= digest.length;
+        const r = await client.call('Reconcilieer', {
+          region, after: from > 0 ? digest[from - 1].id : undefined, upTo: last ? undefined : page.at(-1)!.id, withMatches: false,
+          signals: page.map((s) => ({ signalId: s.id, removalDate: s.removal_date })),
+        });
+        const repaired = repairSignalsTx(r.missing, r.surplus);
+        counts.missing += repaired.missing;
+        counts.surplus += repaired.surplus;
+        counts.pages++;
+        if (last) break;
+      }
+      const snapshot = await readSnapshot();
+      if (snapshot && takeSnapshotTx(snapshot)) counts.matches = snapshot.matches.length;
+      else counts.staleSnapshot = true;
+      state.set('lastReconcileAt', ctx.now().toISOString());
       ctx.audit.record({ actorKind: 'system', action: 'connector.reconcile', outcome: 'ok', detail: counts }, ctx.now());
       return counts;
     },

@@ -47,7 +47,8 @@ export function createSoapApp(config: NationalConfig, ctx: NationalContext, inde
       }
       return answer;
     },
-    Reconcilieer: (region, r) => index.reconcile(region, r.signals),
+    Reconcilieer: (region, r) => index.reconcile(region, r),
+    HaalMatchstand: (region, r) => index.matchSnapshot(region, r),
     Status: () => ({ status: 'ok', protocolVersion: PROTOCOL_VERSION, time: ctx.now().toISOString() }),
   };
 

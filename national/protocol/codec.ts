@@ -35,6 +35,7 @@ const BODY = {
   LeverMeldingen: ['LeverMeldingenVerzoek', 'LeverMeldingenAntwoord'],
   HaalMatches: ['HaalMatchesVerzoek', 'HaalMatchesAntwoord'],
   Reconcilieer: ['ReconcilieerVerzoek', 'ReconcilieerAntwoord'],
+  HaalMatchstand: ['HaalMatchstandVerzoek', 'HaalMatchstandAntwoord'],
   Status: ['StatusVerzoek', 'StatusAntwoord'],
 } as const satisfies Record<Operation, readonly [string, string]>;
 
@@ -65,7 +66,12 @@ const matchEvent = (m: MatchEvent): string =>
 const requestBody: { [O in Operation]: (r: RequestMap[O]) => string } = {
   LeverMeldingen: (r) => [el('regio', r.region), ...r.events.map(signalEvent)].join(''),
   HaalMatches: (r) => [el('regio', r.region), el('naVolgnummer', r.after), el('maximum', r.max), el('wachttijd', r.waitSeconds)].join(''),
-  Reconcilieer: (r) => [el('regio', r.region), ...r.signals.map((s) => el('melding', [el('meldingId', s.signalId), el('verwijderdatum', s.removalDate)]))].join(''),
+  Reconcilieer: (r) =>
+    [
+      el('regio', r.region), el('naMeldingId', r.after), el('totEnMetMeldingId', r.upTo), el('matchstand', r.withMatches),
+      ...r.signals.map((s) => el('melding', [el('meldingId', s.signalId), el('verwijderdatum', s.removalDate)])),
+    ].join(''),
+  HaalMatchstand: (r) => [el('regio', r.region), el('naMatchId', r.after), el('maximum', r.max)].join(''),
   Status: (r) => el('regio', r.region),
 };
 
@@ -73,6 +79,7 @@ const responseBody: { [O in Operation]: (r: ResponseMap[O]) => string } = {
   LeverMeldingen: (r) => r.acks.map(ack).join(''),
   HaalMatches: (r) => [el('laatsteVolgnummer', r.head), el('hersynchronisatieNodig', r.resyncNeeded), ...r.events.map(matchEvent)].join(''),
   Reconcilieer: (r) => [...r.missing.map((id) => el('ontbrekend', id)), ...r.surplus.map((id) => el('overbodig', id)), el('laatsteVolgnummer', r.head), ...r.matches.map(matchEvent)].join(''),
+  HaalMatchstand: (r) => [el('laatsteVolgnummer', r.head), el('meer', r.more), ...r.matches.map(matchEvent)].join(''),
   Status: (r) => [el('status', r.status), el('protocolversie', r.protocolVersion), el('tijdstip', r.time)].join(''),
 };
 
@@ -148,8 +155,17 @@ const requestReaders: { [O in Operation]: (r: XNodeReader) => RequestMap[O] } = 
     return { region: r.one('regio', P.id), after: Number(r.one('naVolgnummer', P.uint)), max: bounded(r, 'maximum', MAX_BATCH, 1), waitSeconds: bounded(r, 'wachttijd', MAX_WAIT_SECONDS) };
   },
   Reconcilieer: (n) => {
-    const r = new Reader(n, 'ReconcilieerVerzoek', ['regio', 'melding']);
-    return { region: r.one('regio', P.id), signals: r.children('melding', ['meldingId', 'verwijderdatum']).map((m) => ({ signalId: m.one('meldingId', P.id), removalDate: m.one('verwijderdatum', P.date) })) };
+    const r = new Reader(n, 'ReconcilieerVerzoek', ['regio', 'naMeldingId', 'totEnMetMeldingId', 'matchstand', 'melding']);
+    const withMatches = r.opt('matchstand', P.bool);
+    return {
+      region: r.one('regio', P.id), after: r.opt('naMeldingId', P.id), upTo: r.opt('totEnMetMeldingId', P.id),
+      ...(withMatches === undefined ? {} : { withMatches: withMatches === 'true' }),
+      signals: r.children('melding', ['meldingId', 'verwijderdatum']).map((m) => ({ signalId: m.one('meldingId', P.id), removalDate: m.one('verwijderdatum', P.date) })),
+    };
+  },
+  HaalMatchstand: (n) => {
+    const r = new Reader(n, 'HaalMatchstandVerzoek', ['regio', 'naMatchId', 'maximum']);
+    return { region: r.one('regio', P.id), after: r.opt('naMatchId', P.id), max: bounded(r, 'maximum', MAX_BATCH, 1) };
   },
   Status: (n) => {
     const r = new Reader(n, 'StatusVerzoek', ['regio']);
@@ -178,6 +194,10 @@ const responseReaders: { [O in Operation]: (r: XNodeReader) => ResponseMap[O] } 
       missing: r.all('ontbrekend').map((x) => x.text), surplus: r.all('overbodig').map((x) => x.text),
       head: Number(r.one('laatsteVolgnummer', P.uint)), matches: r.children('matchgebeurtenis', MATCH_EVENT).map(readMatchEvent),
     };
+  },
+  HaalMatchstand: (n) => {
+    const r = new Reader(n, 'HaalMatchstandAntwoord', ['laatsteVolgnummer', 'meer', 'matchgebeurtenis']);
+    return { head: Number(r.one('laatsteVolgnummer', P.uint)), more: r.one('meer', P.bool) === 'true', matches: r.children('matchgebeurtenis', MATCH_EVENT).map(readMatchEvent) };
   },
   Status: (n) => {
     const r = new Reader(n, 'StatusAntwoord', ['status', 'protocolversie', 'tijdstip']);

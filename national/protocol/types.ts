@@ -2,12 +2,12 @@
  * The sync protocol between a region's connector and the national index, as typed values.
  * The XML codec (codec.ts) is the only place these become or come from XML.
  */
-export const PROTOCOL_VERSION = '1.0';
+export const PROTOCOL_VERSION = '1.1';
 export const NS = 'urn:nl:verwijsindex:sync:1';
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const WSA_NS = 'http://www.w3.org/2005/08/addressing';
 
-export const OPERATIONS = ['LeverMeldingen', 'HaalMatches', 'Reconcilieer', 'Status'] as const;
+export const OPERATIONS = ['LeverMeldingen', 'HaalMatches', 'Reconcilieer', 'HaalMatchstand', 'Status'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 export const actionOf = (op: Operation): string => `${NS}:${op}`;
 
@@ -89,6 +89,14 @@ export interface FetchResponse {
 
 export interface ReconcileRequest {
   region: string;
+  /**
+   * A page of the digest: the region's active signals with ids after `after` (exclusive) up to
+   * `upTo` (inclusive); absent bounds are open. Without either, the digest is whole.
+   */
+  after?: string;
+  upTo?: string;
+  /** false: the answer has no matches (the region reads them with HaalMatchstand). Absent: true, as in protocol 1.0. */
+  withMatches?: boolean;
   signals: { signalId: string; removalDate: string }[];
 }
 export interface ReconcileResponse {
@@ -98,6 +106,21 @@ export interface ReconcileResponse {
   surplus: string[];
   head: number;
   /** The region's current national matches, as 'arose' snapshots. */
+  matches: MatchEvent[];
+}
+
+export interface MatchSnapshotRequest {
+  region: string;
+  /** The page after this national match id (exclusive); absent: the first page. */
+  after?: string;
+  max: number;
+}
+export interface MatchSnapshotResponse {
+  /** The region's feed head when the page was read: pages read at different heads are not one snapshot. */
+  head: number;
+  /** More matches follow this page. */
+  more: boolean;
+  /** The page: the region's current national matches, as 'arose' snapshots, in order of match id. */
   matches: MatchEvent[];
 }
 
@@ -114,12 +137,14 @@ export interface RequestMap {
   LeverMeldingen: DeliverRequest;
   HaalMatches: FetchRequest;
   Reconcilieer: ReconcileRequest;
+  HaalMatchstand: MatchSnapshotRequest;
   Status: StatusRequest;
 }
 export interface ResponseMap {
   LeverMeldingen: DeliverResponse;
   HaalMatches: FetchResponse;
   Reconcilieer: ReconcileResponse;
+  HaalMatchstand: MatchSnapshotResponse;
   Status: StatusResponse;
 }
 

@@ -12,6 +12,7 @@ import type { Ack, SignalEvent } from '../protocol/types.js';
 import { createBatchSnapshots, type BatchSnapshot, type Processed } from './batch-snapshot.js';
 import type { Feed } from './feed.js';
 import { arose, key, participant, SIGNAL_COLUMNS, type SignalRow } from './signal-rows.js';
+import { createReconcile } from './reconcile.js';
 import { createNationalFamily, UNAVAILABLE, type FamilyLookup, type RetriedLookups } from './family.js';
 
 /**
@@ -41,6 +42,7 @@ const reject = (e: SignalEvent, code: string, message: string): Ack => ({ eventI
 export function createNationalIndex(ctx: NationalContext) {
   const { db, vault, feed } = ctx;
   const family = createNationalFamily(db, vault, feed, ctx.now);
+  const reconcile = createReconcile(db, feed);
   const snapshots = createBatchSnapshots(db, vault);
   /** The snapshot of the batch the savepoint-free attempt is applying; null otherwise (each lookup then goes to the database). */
   let batch: BatchSnapshot | null = null;
@@ -73,13 +75,9 @@ export function createNationalIndex(ctx: NationalContext) {
       "SELECT region_id, signal_id, removal_date, turns23_on FROM signals WHERE status = 'active' AND removal_date <= ?",
     ),
     dueArchive: db.prepare("UPDATE signals SET status = 'removed', youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL, archive_until = NULL, professional = NULL WHERE status = 'archived' AND archive_until <= ?"),
-    activeOfRegion: db.prepare<[string], { signal_id: string; removal_date: string; youth_key: string }>("SELECT signal_id, removal_date, youth_key FROM signals WHERE region_id = ? AND status = 'active'"),
     setProfessional: db.prepare('UPDATE signals SET professional = ? WHERE region_id = ? AND signal_id = ?'),
     activeMatchesOfSignal: db.prepare<[string, string], { id: string; kind: string }>(
       "SELECT m.id, m.kind FROM match_participants mp JOIN matches m ON m.id = mp.match_id WHERE mp.region_id = ? AND mp.signal_id = ? AND mp.left_at IS NULL AND m.status = 'active'",
-    ),
-    activeMatchesOfRegion: db.prepare<[string], { match_id: string }>(
-      "SELECT DISTINCT mp.match_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id WHERE mp.region_id = ? AND mp.left_at IS NULL AND m.status = 'active'",
     ),
   };
   const at = (): string => ctx.now().toISOString();
@@ -303,18 +301,9 @@ export function createNationalIndex(ctx: NationalContext) {
       return acks;
     },
 
-    /** The region's digest against the national state: what the region must send again, or remove. */
-    reconcile: db.transaction((region: string, signals: { signalId: string; removalDate: string }[]) => {
-      const national = new Map(q.activeOfRegion.all(region).map((r) => [r.signal_id, r.removal_date]));
-      const theirs = new Set(signals.map((s) => s.signalId));
-      const missing = signals.filter((s) => national.get(s.signalId) !== s.removalDate).map((s) => s.signalId);
-      const surplus = [...national.keys()].filter((id) => !theirs.has(id));
-      const matches = q.activeMatchesOfRegion.all(region).map((m) => {
-        const rows = q.participants.all(m.match_id).map((p) => q.signal.get(p.region_id, p.signal_id)!);
-        return { ...arose(m.match_id, rows, region), seq: 0 };
-      });
-      return { missing, surplus, head: feed.head(region), matches };
-    }),
+    /** A region's digest against the national state, and its current matches (reconcile.ts). */
+    reconcile: reconcile.signals,
+    matchSnapshot: reconcile.matches,
 
     /** Looks up again the family links the BRP could not give at delivery (family.ts). */
     retryFamilyLookups: (): Promise<RetriedLookups> =>

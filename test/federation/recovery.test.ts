@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, TestClock, type Caller } from '../helpers/region.js';
+import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, TestClock, validBsn, type Caller } from '../helpers/region.js';
 import { startTestNational } from '../helpers/national.js';
 import { eventually, nationalSettings, registerSignal } from '../helpers/federation.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
@@ -133,7 +133,7 @@ describe('recovery between a region and the national index', () => {
 
   it('does not go back to an older snapshot when a reconcile answers after the feed moved on: no match comes back, nobody is told twice', async () => {
     const nat = await startTestNational();
-    const gateway = await startFaultProxy(nat.url, { answer: { ReconcilieerVerzoek: 1500 } });
+    const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: 1500 } });
     const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url) });
     const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
     try {
@@ -225,6 +225,51 @@ describe('recovery between a region and the national index', () => {
       expect((await call(t.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.deadLetters).to.equal(0);
     } finally {
       await t.close();
+      await nat.close();
+    }
+  });
+
+  it('reconciles a region in pages of signals and of matches: each page repairs its own range, and the match snapshot is whole', async () => {
+    const nat = await startTestNational();
+    // Three signals per Reconcilieer message, two matches per HaalMatchstand message.
+    const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url, { reconcilePage: { signals: 3, matches: 2 } }) });
+    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+    const ndb = nat.national.ctx.db;
+    const activeAtNational = () => ndb.prepare("SELECT signal_id FROM signals WHERE region_id = 'regio-a' AND status = 'active' ORDER BY signal_id").pluck().all() as string[];
+    try {
+      const a = await setupArea(ra.baseUrl);
+      const b = await setupArea(rb.baseUrl);
+      const ids: string[] = [];
+      const youths = Array.from({ length: 7 }, (_, i) => validBsn(i));
+      for (const bsn of youths) ids.push((await registerSignal(ra, a.a, bsn)).id);
+      ids.sort();
+      for (const bsn of youths.slice(0, 3)) await registerSignal(rb, b.b, bsn);
+      const matchesOfA = async () => ((await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body as { id: string; status: string }[]);
+      await eventually(async () => (await matchesOfA()).length === 3 || undefined, 10_000, 'three cross-region matches');
+      await eventually(() => activeAtNational().length === 7 || undefined, 10_000, 'delivery');
+      const matchesBefore = (await matchesOfA()).map((m) => m.id).sort();
+      const told = () => ra.region.ctx.db.prepare("SELECT recipient_kind, COUNT(*) AS n FROM notices WHERE kind = 'match' GROUP BY recipient_kind ORDER BY recipient_kind").all();
+      // Each match told to the professional and to the municipality's checker, once.
+      expect(told()).to.deep.equal([{ recipient_kind: 'checker', n: 3 }, { recipient_kind: 'professional', n: 3 }]);
+
+      // The national index loses the signals of youths 3 and 6 (pages 2 and 3 of the digest: ids 3-5 and 6), and holds one
+      // the region never had, with an id inside page 2.
+      const unmatched = (ra.region.ctx.db.prepare('SELECT id FROM signals WHERE match_id IS NULL ORDER BY id').pluck().all() as string[]);
+      expect(unmatched).to.deep.equal(ids.slice(3));
+      ndb.prepare('DELETE FROM signals WHERE signal_id IN (?, ?)').run(ids[3], ids[6]);
+      const stranger = `${ids[4]}0`;
+      ndb.exec(`CREATE TEMP TABLE copied AS SELECT * FROM signals WHERE signal_id = '${ids[5]}'; UPDATE copied SET signal_id = '${stranger}'; INSERT INTO signals SELECT * FROM copied;`);
+
+      const r = await call(ra.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
+      expect(r.status).to.equal(200);
+      expect(r.body).to.deep.equal({ missing: 2, surplus: 1, matches: 3, staleSnapshot: false, pages: 3 });
+      await eventually(() => JSON.stringify(activeAtNational()) === JSON.stringify(ids) || undefined, 10_000, 'the repair at the national index');
+      expect((await matchesOfA()).filter((m) => m.status === 'active').map((m) => m.id).sort()).to.deep.equal(matchesBefore);
+      // Nobody is told of a match again: the snapshot changed nothing the feed had brought.
+      expect(told()).to.deep.equal([{ recipient_kind: 'checker', n: 3 }, { recipient_kind: 'professional', n: 3 }]);
+    } finally {
+      await ra.close();
+      await rb.close();
       await nat.close();
     }
   });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRequest, encodeFault, encodeRequest, encodeResponse } from '../../national/protocol/codec.js';
+import { decodeRequest, decodeResponse, encodeFault, encodeRequest, encodeResponse } from '../../national/protocol/codec.js';
 import { XSD_FILE } from '../../national/protocol/documents.js';
 import { NS, SyncFault } from '../../national/protocol/types.js';
 import { rawSoap, registered, soapCall, startTestNational, type TestNational } from '../helpers/national.js';
@@ -34,8 +34,11 @@ describe('the sync protocol codec', () => {
     ['HaalMatches response', encodeResponse('HaalMatches', { head: 7, resyncNeeded: false, events: [matchEvent] }, 'urn:uuid:1')],
     ['Reconcilieer request', encodeRequest('Reconcilieer', { region: 'regio-a', signals: [{ signalId: 's1', removalDate: '2028-03-02' }] })],
     ['Reconcilieer response', encodeResponse('Reconcilieer', { missing: ['s1'], surplus: ['s9'], head: 3, matches: [matchEvent] }, 'urn:uuid:1')],
+    ['paged Reconcilieer request', encodeRequest('Reconcilieer', { region: 'regio-a', after: 's0', upTo: 's5', withMatches: false, signals: [{ signalId: 's1', removalDate: '2028-03-02' }] })],
+    ['HaalMatchstand request', encodeRequest('HaalMatchstand', { region: 'regio-a', after: 'm-0', max: 200 })],
+    ['HaalMatchstand response', encodeResponse('HaalMatchstand', { head: 3, more: true, matches: [matchEvent] }, 'urn:uuid:1')],
     ['Status request', encodeRequest('Status', { region: 'regio-a' })],
-    ['Status response', encodeResponse('Status', { status: 'ok', protocolVersion: '1.0', time: '2026-03-02T09:00:00.000Z' }, 'urn:uuid:1')],
+    ['Status response', encodeResponse('Status', { status: 'ok', protocolVersion: '1.1', time: '2026-03-02T09:00:00.000Z' }, 'urn:uuid:1')],
   ];
 
   for (const [name, xml] of samples) {
@@ -49,6 +52,16 @@ describe('the sync protocol codec', () => {
     const xml = encodeFault(new SyncFault('Client', 'SCHEMA', 'x'));
     const detail = /<detail>([\s\S]*)<\/detail>/.exec(xml)![1].replace('<vir:fout>', `<vir:fout xmlns:vir="${NS}">`);
     expect(xmllint(detail).ok).to.equal(true);
+  });
+
+  it('reads back a page of a reconcile and of the match snapshot as it wrote them', async () => {
+    const page = { region: 'regio-a', after: 's0', upTo: 's5', withMatches: false, signals: [{ signalId: 's1', removalDate: '2028-03-02' }] };
+    expect((await decodeRequest(encodeRequest('Reconcilieer', page))).request).to.deep.equal(page);
+    // Protocol 1.0's request (the whole digest, matches in the answer) reads as it did.
+    expect((await decodeRequest(encodeRequest('Reconcilieer', { region: 'regio-a', signals: [] }))).request).to.deep.equal({ region: 'regio-a', after: undefined, upTo: undefined, signals: [] });
+    expect((await decodeRequest(encodeRequest('HaalMatchstand', { region: 'regio-a', max: 5 }))).request).to.deep.equal({ region: 'regio-a', after: undefined, max: 5 });
+    const answer = { head: 3, more: false, matches: [matchEvent] };
+    expect(await decodeResponse('HaalMatchstand', encodeResponse('HaalMatchstand', answer, 'urn:uuid:1'))).to.deep.equal(answer);
   });
 
   it('reads back what it writes', async () => {
@@ -92,7 +105,7 @@ describe('the reference national index over SOAP', () => {
 
   it('answers status with the protocol version', async () => {
     const r = await soapCall(t.url, 'regio-a', 'Status', {});
-    expect(r).to.include({ status: 'ok', protocolVersion: '1.0' });
+    expect(r).to.include({ status: 'ok', protocolVersion: '1.1' });
   });
 
   it('acknowledges each event on its own: accepted, duplicate, rejected with a code', async () => {
@@ -105,6 +118,35 @@ describe('the reference national index over SOAP', () => {
     // The refused one sent again (its answer lost on the way): refused again, not "dubbel", which a region takes as delivered.
     const refusedAgain = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [bad] });
     expect(refusedAgain.acks.map((a) => [a.result, a.code])).to.deep.equal([['rejected', 'AL_GEWEIGERD']]);
+  });
+
+  it('reconciles a page of signal ids against that range only, refuses a signal outside its page, and gives the matches a page at a time', async () => {
+    const bsns = ['111222333', '232262536', '999999990'];
+    await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: ['a1', 'a2', 'a3'].map((id, i) => registered(id, bsns[i], 'pa')) });
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: ['b1', 'b2', 'b3'].map((id, i) => registered(id, bsns[i], 'pb')) });
+    // An empty digest, whole: every signal of the region is surplus.
+    expect((await soapCall(t.url, 'regio-a', 'Reconcilieer', { region: 'regio-a', signals: [] })).surplus).to.deep.equal(['a1', 'a2', 'a3']);
+    const date = t.national.ctx.db.prepare("SELECT removal_date FROM signals WHERE signal_id = 'a2'").pluck().get() as string;
+    // Page (a1, a2]: a2 is known with its date; a1 and a3 lie outside the page and are neither missing nor surplus.
+    const page = await soapCall(t.url, 'regio-a', 'Reconcilieer', { region: 'regio-a', after: 'a1', upTo: 'a2', withMatches: false, signals: [{ signalId: 'a2', removalDate: date }] });
+    expect(page).to.deep.equal({ missing: [], surplus: [], head: 3, matches: [] });
+    const openTop = await soapCall(t.url, 'regio-a', 'Reconcilieer', { region: 'regio-a', after: 'a2', withMatches: false, signals: [{ signalId: 'a9', removalDate: date }] });
+    expect(openTop).to.deep.include({ missing: ['a9'], surplus: ['a3'] });
+    const outside = await soapCall(t.url, 'regio-a', 'Reconcilieer', { region: 'regio-a', after: 'a1', upTo: 'a2', signals: [{ signalId: 'a3', removalDate: date }] }).then(() => null, (e: unknown) => e);
+    expect(outside).to.include({ code: 'BUITEN_PAGINA' });
+
+    // Three matches, two a page: each page read at the region's head; the last says no more follow.
+    const first = await soapCall(t.url, 'regio-a', 'HaalMatchstand', { region: 'regio-a', max: 2 });
+    expect(first).to.include({ head: 3, more: true });
+    expect(first.matches).to.have.length(2);
+    const second = await soapCall(t.url, 'regio-a', 'HaalMatchstand', { region: 'regio-a', after: first.matches[1].matchId, max: 2 });
+    expect(second).to.include({ head: 3, more: false });
+    const all = [...first.matches, ...second.matches];
+    expect(all.map((m) => m.ownSignalIds[0]).sort()).to.deep.equal(['a1', 'a2', 'a3']);
+    expect(all.every((m) => m.kind === 'arose' && m.seq === 0 && m.participants.length === 2)).to.equal(true);
+    // The same matches as the whole snapshot of protocol 1.0.
+    const whole = await soapCall(t.url, 'regio-a', 'Reconcilieer', { region: 'regio-a', signals: [] });
+    expect(whole.matches).to.deep.equal(all);
   });
 
   it('matches across regions and tells each region through its own gapless feed', async () => {

@@ -31,7 +31,10 @@ export const connectorSchemas: Record<string, Schema> = {
     matches: count('Cross-region match events applied afresh.'),
     staleSnapshot: {
       type: 'boolean',
-      description: 'True when the match feed had moved past the national index\'s snapshot while the reconcile was on its way: its matches were not taken (the feed had newer ones).',
+      description:
+        'True when the national index\'s match snapshot was not taken: the match feed had moved past it while the reconcile was on its way (the feed had newer ones), ' +
+        'or the region\'s matches kept changing while its pages were read. The feed goes on from its cursor.',
     },
+    pages: count('Reconcilieer messages the digest of active signals took (national.reconcilePage.signals per message).'),
   }),
 };
