@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { call, setupArea, startTestRegion, type Caller, type TestRegion } from '../helpers/region.js';
+import { ADMIN_TOKEN, call, setupArea, startTestRegion, type Caller, type TestRegion } from '../helpers/region.js';
 import { startTestNational, type TestNational } from '../helpers/national.js';
 import { eventually, nationalSettings } from '../helpers/federation.js';
 import { startFakeBrp, type FakeBrp } from '../helpers/fake-brp.js';
@@ -40,6 +40,12 @@ describe('a family split over two regions', () => {
       expect(n).to.include({ kind: 'match', family: true });
       expect(JSON.stringify([m, n])).not.to.contain(CHILD).and.not.to.contain(SIBLING);
     }
+    // A reconcile takes the national index's snapshot of the match: still a family match, and nobody is told again.
+    const r = await call(ra.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
+    expect(r.body).to.include({ matches: 1, staleSnapshot: false });
+    const [m] = (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body;
+    expect(m).to.include({ kind: 'family', status: 'active' });
+    expect((await call(ra.baseUrl, 'GET', '/api/v1/notices', as(a.a))).body).to.have.length(1);
   });
 });
 
