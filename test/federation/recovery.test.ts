@@ -274,6 +274,40 @@ describe('recovery between a region and the national index', () => {
     }
   });
 
+  it('reads the match snapshot again when the region\'s matches change between its pages, and takes it whole: nobody is told twice', async () => {
+    const nat = await startTestNational();
+    // Every HaalMatchstand answer is held 500 ms on its way back; one match a page.
+    const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: 500 } });
+    const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, { reconcilePage: { signals: 5000, matches: 1 } }) });
+    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+    try {
+      const a = await setupArea(ra.baseUrl);
+      const b = await setupArea(rb.baseUrl);
+      const youths = Array.from({ length: 4 }, (_, i) => validBsn(i));
+      for (const bsn of youths) await registerSignal(ra, a.a, bsn);
+      for (const bsn of youths.slice(0, 3)) await registerSignal(rb, b.b, bsn);
+      const activeMatchesOfA = async () => ((await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body as { status: string }[]).filter((m) => m.status === 'active');
+      await eventually(async () => (await activeMatchesOfA()).length === 3 || undefined, 10_000, 'three cross-region matches');
+
+      const reconcile = call(ra.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
+      // While the first page's answer is held, a fourth match arises: the head moves before the second page is read.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await registerSignal(rb, b.b, youths[3]);
+      const r = await reconcile;
+      expect(r.status).to.equal(200);
+      expect(r.body).to.include({ matches: 4, staleSnapshot: false });
+      expect(await activeMatchesOfA()).to.have.length(4);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const told = ra.region.ctx.db.prepare("SELECT COUNT(*) FROM notices WHERE kind = 'match' AND recipient_kind = 'professional'").pluck().get();
+      expect(told).to.equal(4);
+    } finally {
+      await ra.close();
+      await rb.close();
+      await gateway.close();
+      await nat.close();
+    }
+  });
+
   it('resynchronises when it fell behind further than the feed retention, and ends matches the national index ended meanwhile', async () => {
     const natClock = new TestClock();
     const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
