@@ -178,6 +178,27 @@ describe('the portal\'s access rules and login protection', function () {
     expect(after.location).to.equal('/portal/');
   });
 
+  it('locks a username no account has just as it locks an account, so the lock does not tell which usernames exist', async () => {
+    const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
+    await new PortalAgent(t.baseUrl).firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
+    const answersFor = async (username: string) => {
+      const agent = new PortalAgent(t.baseUrl);
+      const answers: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const r = await agent.login(t.clock, username, 'fout wachtwoord nummer');
+        expect(r.status).to.equal(401);
+        answers.push(/utrecht-alert__message">([^<]*)</.exec(r.text)?.[1] ?? r.text);
+      }
+      return answers;
+    };
+    const existing = await answersFor(acc.username);
+    const unknown = await answersFor('niemand@example.org');
+    expect(unknown).to.deep.equal(existing);
+    expect(existing.slice(4)).to.deep.equal(Array(2).fill('Dit account is tijdelijk geblokkeerd na 5 mislukte pogingen. Probeer het over 15 minuten opnieuw.'));
+    advanceSeconds(t.clock, 15 * 60 + 1);
+    expect((await answersFor('niemand@example.org'))[0]).to.equal('De gebruikersnaam of het wachtwoord is onjuist.');
+  });
+
   it('counts wrong passwords sent at the same moment one by one: the sixth is never checked', async () => {
     const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
     await new PortalAgent(t.baseUrl).firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
