@@ -22,7 +22,10 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
   const { db } = ctx;
   const state = syncState(db);
   const q = {
-    activeDigest: db.prepare<[], { id: string; removal_date: string }>("SELECT id, removal_date FROM signals WHERE status = 'active' ORDER BY id"),
+    /** A page of the digest: up to `limit` active signals after `after`, in order of id (read by the primary key's index). */
+    digestPage: db.prepare<[string, number], { id: string; removal_date: string }>(
+      "SELECT id, removal_date FROM signals WHERE id > ? AND status = 'active' ORDER BY id LIMIT ?",
+    ),
     activeNational: db.prepare<[], { national_match_id: string }>("SELECT national_match_id FROM national_matches WHERE status = 'active'"),
     signal: db.prepare<[string], { id: string; professional_id: string; municipality: string; registered_at: string; removal_date: string | null; turns23_on: string | null; status: string; bsn_sealed: Buffer | null; removal_reason: string | null }>(
       'SELECT id, professional_id, municipality, registered_at, removal_date, turns23_on, status, bsn_sealed, removal_reason FROM signals WHERE id = ?',
@@ -125,13 +128,14 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     async reconcile() {
       const region = ctx.config.region.id;
       const size = ctx.config.national.reconcilePage.signals;
-      const digest = q.activeDigest.all();
       const counts = { missing: 0, surplus: 0, matches: 0, staleSnapshot: false, pages: 0 };
-      for (let from = 0; ; from += size) {
-        const page = digest.slice(from, from + size);
-        const last = from + size >= digest.length;
+      // Read a page at a time, so that a large region's digest is never all in memory.
+      for (let after = ''; ;) {
+        const rows = q.digestPage.all(after, size + 1);
+        const last = rows.length <= size;
+        const page = rows.slice(0, size);
         const r = await client.call('Reconcilieer', {
-          region, after: from > 0 ? digest[from - 1].id : undefined, upTo: last ? undefined : page.at(-1)!.id, withMatches: false,
+          region, after: after || undefined, upTo: last ? undefined : page.at(-1)!.id, withMatches: false,
           signals: page.map((s) => ({ signalId: s.id, removalDate: s.removal_date })),
         });
         const repaired = repairSignalsTx(r.missing, r.surplus);
@@ -139,6 +143,7 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
         counts.surplus += repaired.surplus;
         counts.pages++;
         if (last) break;
+        after = page.at(-1)!.id;
       }
       const snapshot = await readSnapshot();
       if (snapshot && takeSnapshotTx(snapshot)) counts.matches = snapshot.matches.length;
