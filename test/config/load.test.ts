@@ -58,14 +58,17 @@ describe('configuration', () => {
     expect(loadConfig({ REGION_CONFIG: file }).port).to.equal(7001);
   });
 
-  it('refuses to start in production without real BSN keys, or with demo data', () => {
+  it('refuses to start in production without real BSN keys, with demo data, or as the demo area', () => {
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false' })).to.throw(ConfigError, 'keys.bsnEncryption: required in production');
     expect(() => loadConfig({ NODE_ENV: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A })).to.throw(ConfigError, 'keys.bsnIndex');
     // An empty REGION_MODE (a compose file's "REGION_MODE=") leaves NODE_ENV=production in force.
     expect(() => loadConfig({ REGION_MODE: '', NODE_ENV: 'production', REGION_DEMO: 'false' })).to.throw(ConfigError, 'keys.bsnEncryption: required in production');
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B })).to.throw(ConfigError, 'demo');
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_A })).to.throw(ConfigError, 'must differ');
-    const ok = loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B });
+    // Without REGION_ID the area would call itself "demo" to the national index and in every e-mail.
+    expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B }))
+      .to.throw(ConfigError, 'config key region.id: must name the covenant area in production, not "demo" (set REGION_ID)');
+    const ok = loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B, REGION_ID: 'rijk-van-nijmegen' });
     expect(ok.mode).to.equal('production');
   });
 });
