@@ -134,8 +134,8 @@ function isTimeZone(tz: string): boolean {
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_CONFIG_FILE = join(here, 'default.json');
-/** The region id of default.json: the demo's. */
-const DEMO_REGION_ID = 'demo';
+/** The region of default.json: the demo's. */
+const DEMO_REGION = { id: 'demo', name: 'Convenantgebied Demo' };
 
 type Env = Record<string, string | undefined>;
 type Json = Record<string, unknown>;
@@ -260,8 +260,10 @@ export function loadConfig(env: Env = process.env, overrides: Json = {}): Region
     if (config.keys.bsnEncryption === config.keys.bsnIndex) throw new ConfigError('config key keys.bsnIndex: must differ from keys.bsnEncryption');
     if (config.demo) throw new ConfigError('config key demo: must be false in production (set REGION_DEMO=false)');
     if (config.portal.cookieSecure === false) throw new ConfigError('config key portal.cookieSecure: must be true in production (portal cookies travel over HTTPS only)');
-    // The default id names the demo: a covenant area must say which it is (the national index knows regions by their id).
-    if (config.region.id === DEMO_REGION_ID) throw new ConfigError(`config key region.id: must name the covenant area in production, not "${DEMO_REGION_ID}" (set REGION_ID)`);
+    // The defaults name the demo: a covenant area must say which it is (the national index knows regions by their id,
+    // professionals by the name in the portal and in every e-mail).
+    if (config.region.id === DEMO_REGION.id) throw new ConfigError(`config key region.id: must name the covenant area in production, not "${DEMO_REGION.id}" (set REGION_ID)`);
+    if (config.region.name === DEMO_REGION.name) throw new ConfigError(`config key region.name: must name the covenant area in production, not "${DEMO_REGION.name}" (set REGION_NAME)`);
   }
   return config;
 }

@@ -68,7 +68,11 @@ describe('configuration', () => {
     // Without REGION_ID the area would call itself "demo" to the national index and in every e-mail.
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B }))
       .to.throw(ConfigError, 'config key region.id: must name the covenant area in production, not "demo" (set REGION_ID)');
-    const ok = loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B, REGION_ID: 'rijk-van-nijmegen' });
+    expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B, REGION_ID: 'rijk-van-nijmegen' }))
+      .to.throw(ConfigError, 'config key region.name: must name the covenant area in production, not "Convenantgebied Demo" (set REGION_NAME)');
+    const ok = loadConfig({
+      REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B, REGION_ID: 'rijk-van-nijmegen', REGION_NAME: 'Rijk van Nijmegen',
+    });
     expect(ok.mode).to.equal('production');
   });
 });
