@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, openSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
 import type { Db } from '../../store/db.js';
 
@@ -22,9 +22,9 @@ export interface ImportJournal {
   /** Whether the import runs with a rollback journal. */
   readonly rollback: boolean;
   /**
-   * The pages written so far go to disk from a thread of Node's pool while this thread goes on
-   * (with the indexes): the commit's own sync then waits only for the rest. Only the durability
-   * of pages changes, earlier; what is committed and when is SQLite's, as before.
+   * The pages written so far go to disk from another process while this thread goes on (with the
+   * indexes): the commit's own sync then waits only for the rest. Only the durability of pages
+   * changes, earlier; what is committed and when is SQLite's, as before.
    */
   syncSoFar(): void;
   /** Back to WAL mode and the usual synchronous setting. */
@@ -33,14 +33,20 @@ export interface ImportJournal {
 
 const unchanged: ImportJournal = { rollback: false, syncSoFar: () => {}, restore: () => {} };
 
+/**
+ * In a process of its own (coreutils' `sync --data`): a descriptor of this process, opened and
+ * closed on the database file, would drop SQLite's locks on it, since POSIX record locks belong to
+ * the process and any close of the file releases them all. Without the command the commit syncs
+ * everything itself, as before.
+ */
 function syncInBackground(file: string): void {
-  let fd: number;
   try {
-    fd = openSync(file, 'r');
+    const child = spawn('sync', ['--data', file], { stdio: 'ignore' });
+    child.on('error', () => {});
+    child.unref();
   } catch {
-    return;
+    // No such command: nothing is lost but time.
   }
-  fdatasync(fd, () => closeSync(fd));
 }
 
 export function journalForImport(db: Db, log: Logger): ImportJournal {
