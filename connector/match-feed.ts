@@ -5,13 +5,11 @@ import type { RemoteMatches } from '../region/services/remote-matches.js';
 import type { SyncClient } from './client.js';
 import { syncState } from './sync-state.js';
 
-/** The region's current national matches, read at one feed head. */
+/** The region's current national matches, read a page at a time from `head` on. */
 interface MatchSnapshot {
   head: number;
   matches: MatchEvent[];
 }
-/** Times the match snapshot is read before the reconcile gives up taking it (the feed goes on from its cursor). */
-const SNAPSHOT_READS = 3;
 
 /**
  * Fetches the region's match events from the national index after its cursor (long poll), and
@@ -68,9 +66,13 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
   });
 
   /**
-   * Takes the national index's current matches as the new starting point. A snapshot older than the
-   * feed events already applied (a long poll answered meanwhile) is not taken, so the cursor never
-   * goes back and no match event takes effect twice.
+   * Takes the national index's current matches as the new starting point: the cursor goes to the
+   * head at which the first page was read, and the feed brings every change after it again. Later
+   * pages may show some of those changes already; applying a match event is idempotent (a
+   * participant already there is not announced again, one who left is not told of twice), so what
+   * the feed brings again changes nothing they show. A snapshot older than the feed events already
+   * applied (a long poll answered meanwhile) is not taken: it could bring back a participant the
+   * region has seen leave.
    */
   const takeSnapshotTx = db.transaction((snapshot: MatchSnapshot): boolean => {
     if (snapshot.head < Number(state.get('cursor') ?? '0')) return false;
@@ -78,30 +80,23 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     for (const stale of q.activeNational.all().filter((r) => !current.has(r.national_match_id))) {
       remote.apply({ seq: 0, kind: 'ended', matchId: stale.national_match_id, family: false, ownSignalIds: [], participants: [] });
     }
-    for (const m of snapshot.matches) remote.apply(m);
+    for (const m of snapshot.matches) remote.applySnapshot(m);
     state.set('cursor', String(snapshot.head));
     state.set('head', String(snapshot.head));
     return true;
   });
 
-  /**
-   * The region's current national matches, a page at a time, all read at one feed head: the head
-   * moves with every change to the region's matches, so pages read at one head are one snapshot.
-   * When it moved while the pages were read, they are read again; null after SNAPSHOT_READS tries.
-   */
-  async function readSnapshot(): Promise<MatchSnapshot | null> {
-    for (let attempt = 0; attempt < SNAPSHOT_READS; attempt++) {
-      const first = await client.call('HaalMatchstand', { region: ctx.config.region.id, max: ctx.config.national.reconcilePage.matches });
-      const snapshot: MatchSnapshot = { head: first.head, matches: [...first.matches] };
-      let page = first;
-      while (page.more && page.matches.length > 0) {
-        page = await client.call('HaalMatchstand', { region: ctx.config.region.id, after: page.matches.at(-1)!.matchId, max: ctx.config.national.reconcilePage.matches });
-        if (page.head !== snapshot.head) break;
-        snapshot.matches.push(...page.matches);
-      }
-      if (page.head === snapshot.head) return snapshot;
+  /** The region's current national matches, a page at a time in order of match id, with the head of the first page. */
+  async function readSnapshot(): Promise<MatchSnapshot> {
+    const region = ctx.config.region.id;
+    const max = ctx.config.national.reconcilePage.matches;
+    let page = await client.call('HaalMatchstand', { region, max });
+    const snapshot: MatchSnapshot = { head: page.head, matches: [...page.matches] };
+    while (page.more && page.matches.length > 0) {
+      page = await client.call('HaalMatchstand', { region, after: page.matches.at(-1)!.matchId, max });
+      snapshot.matches.push(...page.matches);
     }
-    return null;
+    return snapshot;
   }
 
   return {
@@ -146,7 +141,7 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
         after = page.at(-1)!.id;
       }
       const snapshot = await readSnapshot();
-      if (snapshot && takeSnapshotTx(snapshot)) counts.matches = snapshot.matches.length;
+      if (takeSnapshotTx(snapshot)) counts.matches = snapshot.matches.length;
       else counts.staleSnapshot = true;
       state.set('lastReconcileAt', ctx.now().toISOString());
       ctx.audit.record({ actorKind: 'system', action: 'connector.reconcile', outcome: 'ok', detail: counts }, ctx.now());

@@ -51,6 +51,7 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     ),
     remoteCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM remote_participants WHERE match_id = ? AND left_at IS NULL'),
     localPros: db.prepare<[string], { professional_id: string }>('SELECT DISTINCT professional_id FROM match_participants WHERE match_id = ? AND left_at IS NULL'),
+    remoteKeys: db.prepare<[string], string>('SELECT participant_key FROM remote_participants WHERE national_match_id = ? AND left_at IS NULL').pluck(),
     remoteOf: db.prepare<[string], { contact: string }>('SELECT contact FROM remote_participants WHERE match_id = ? AND left_at IS NULL ORDER BY joined_at'),
     endMatch: db.prepare("UPDATE matches SET status = 'ended', ended_at = ?, youth_key = NULL WHERE id = ? AND status = 'active'"),
     leaveAllLocal: db.prepare('UPDATE match_participants SET left_at = ? WHERE match_id = ? AND left_at IS NULL'),
@@ -172,6 +173,17 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
           return;
         }
       }
+    },
+    /**
+     * A national match as a snapshot shows it (a reconcile): its participants are applied as by
+     * 'arose', and the remote participants the region holds that the snapshot lacks have left (the
+     * region missed that event, or the feed brings it again, which then changes nothing).
+     */
+    applySnapshot(event: MatchEvent): void {
+      joinRemote(event);
+      const keys = new Set(event.participants.map((p) => p.key));
+      const left = q.remoteKeys.all(event.matchId).filter((k) => !keys.has(k)).map((k) => q.leaveRemote.get(at(), event.matchId, k)).filter((r) => r !== undefined);
+      leaveRemote(event.matchId, left, event.family);
     },
     /** Active remote participants of a local match, for its view. */
     participantsOf(matchId: string): RemoteContact[] {

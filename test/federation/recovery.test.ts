@@ -274,41 +274,60 @@ describe('recovery between a region and the national index', () => {
     }
   });
 
-  it('reads the match snapshot again when the region\'s matches change between its pages, and takes it whole: nobody is told twice', async () => {
-    const nat = await startTestNational();
-    // Every HaalMatchstand answer is held 500 ms on its way back; one match a page.
-    const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: 500 } });
-    const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, { reconcilePage: { signals: 5000, matches: 1 } }) });
+  it('resynchronises a region past the feed retention while its matches keep changing: the snapshot from its first page on, the rest from the feed, each match told once', async () => {
+    const natClock = new TestClock();
+    const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
+    const ra1 = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
     const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+    // Every HaalMatchstand answer is held 300 ms on its way back; one match a page.
+    const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: 300 } });
+    const headOfA = () => (nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").get() as { head: number }).head;
     try {
-      const a = await setupArea(ra.baseUrl);
+      const a = await setupArea(ra1.baseUrl);
       const b = await setupArea(rb.baseUrl);
-      const youths = Array.from({ length: 4 }, (_, i) => validBsn(i));
-      for (const bsn of youths) await registerSignal(ra, a.a, bsn);
+      const youths = Array.from({ length: 30 }, (_, i) => validBsn(i));
+      for (const bsn of youths) await registerSignal(ra1, a.a, bsn);
       for (const bsn of youths.slice(0, 3)) await registerSignal(rb, b.b, bsn);
-      const activeMatchesOfA = async () => ((await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body as { status: string }[]).filter((m) => m.status === 'active');
-      await eventually(async () => (await activeMatchesOfA()).length === 3 || undefined, 10_000, 'three cross-region matches');
-
-      const reconcile = call(ra.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
-      // While the first page's answer is held, a fourth match arises: the head moves before the second page is read.
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await eventually(async () => (await call(ra1.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body.length === 3 || undefined, 10_000, 'three matches');
+      // Region A is away for longer than the feed keeps its events.
+      await ra1.region.close();
       await registerSignal(rb, b.b, youths[3]);
-      const r = await reconcile;
-      expect(r.status).to.equal(200);
-      expect(r.body).to.include({ matches: 4, staleSnapshot: false });
-      expect(await activeMatchesOfA()).to.have.length(4);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const told = ra.region.ctx.db.prepare("SELECT COUNT(*) FROM notices WHERE kind = 'match' AND recipient_kind = 'professional'").pluck().get();
-      expect(told).to.equal(4);
+      await eventually(() => headOfA() === 4 || undefined, 10_000, 'the fourth match at the national index');
+      natClock.advanceDays(31);
+      nat.national.dailyRun();
+      // It comes back while region B makes a match with it every 300 ms: its matches change between every two pages of the snapshot.
+      const ra2 = await startTestRegion({ dataDir: ra1.dataDir, region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, { reconcilePage: { signals: 5000, matches: 1 } }) });
+      let loading = true;
+      const load = (async () => {
+        for (const bsn of youths.slice(4)) {
+          await registerSignal(rb, b.b, bsn);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        loading = false;
+      })();
+      try {
+        const cursorOfA = async () => (await call(ra2.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.cursor as number;
+        // Back on the feed (past the events it missed) while the matches are still changing, not only once they stop.
+        await eventually(async () => (await cursorOfA()) > 4 || undefined, 7_000, 'region A back on the feed');
+        expect(loading).to.equal(true);
+        await load;
+        await eventually(async () => (await cursorOfA()) === headOfA() || undefined, 20_000, 'region A up to the national head');
+        const active = ((await call(ra2.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body as { status: string }[]).filter((m) => m.status === 'active');
+        expect(active).to.have.length(30);
+        const told = ra2.region.ctx.db.prepare("SELECT kind, COUNT(*) AS n FROM notices WHERE recipient_kind = 'professional' GROUP BY kind ORDER BY kind").all();
+        expect(told).to.deep.equal([{ kind: 'match', n: 30 }]);
+      } finally {
+        await load;
+        await ra2.close();
+      }
     } finally {
-      await ra.close();
       await rb.close();
       await gateway.close();
       await nat.close();
     }
   });
 
-  it('resynchronises when it fell behind further than the feed retention, and ends matches the national index ended meanwhile', async () => {
+  it('resynchronises when it fell behind further than the feed retention, and ends matches the national index ended meanwhile, and takes out who left a match meanwhile', async () => {
     const natClock = new TestClock();
     const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
     const settings = nationalSettings(nat.url);
@@ -319,10 +338,17 @@ describe('recovery between a region and the national index', () => {
     try {
       await registerSignal(ra1, a.a, BSN[0]);
       const sb = await registerSignal(rb, b.b, BSN[0]);
-      await eventually(async () => (await call(ra1.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body.length === 1, 10_000, 'the match');
+      // A second youth with two professionals of region B in its match.
+      await registerSignal(ra1, a.a, BSN[1]);
+      await registerSignal(rb, b.b, BSN[1]);
+      const leaving = await registerSignal(rb, b.c, BSN[1]);
+      const remoteOf = async (t: typeof ra1) => ((await call(t.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body as { status: string; participants: { own: boolean; professional: { name: string } }[] }[])
+        .filter((m) => m.status === 'active').map((m) => m.participants.filter((p) => !p.own).map((p) => p.professional.name).sort());
+      await eventually(async () => JSON.stringify(await remoteOf(ra1)) === JSON.stringify([['Bea Beta'], ['Bea Beta', 'Cas Gamma']]) || undefined, 10_000, 'the matches');
       await ra1.region.close();
       await call(rb.baseUrl, 'POST', `/api/v1/signals/${sb.id}/removal`, { ...as(b.b), body: { reason: 'unjustified' } });
-      await eventually(() => (nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").get() as { head: number }).head === 2 || undefined, 10_000, 'the end event');
+      await call(rb.baseUrl, 'POST', `/api/v1/signals/${leaving.id}/removal`, { ...as(b.c), body: { reason: 'risk-ended' } });
+      await eventually(() => (nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").get() as { head: number }).head === 5 || undefined, 10_000, 'the end and leave events');
       natClock.advanceDays(31);
       nat.national.dailyRun();
       const ra2 = await startTestRegion({ dataDir: ra1.dataDir, region: { id: 'regio-a', name: 'A' }, ...settings });
@@ -331,9 +357,10 @@ describe('recovery between a region and the national index', () => {
           const x = (await call(ra2.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body;
           return x.lastReconcileAt ? x : undefined;
         }, 10_000, 'the resync');
-        expect(st.cursor).to.equal(2);
-        const m = (await call(ra2.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body;
-        expect(m[0].status).to.equal('ended');
+        expect(st.cursor).to.equal(5);
+        const m = (await call(ra2.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body as { status: string }[];
+        expect(m.map((x) => x.status).sort()).to.deep.equal(['active', 'ended']);
+        expect(await remoteOf(ra2)).to.deep.equal([['Bea Beta']]);
       } finally {
         await ra2.close();
       }
