@@ -2,7 +2,7 @@ import {
   actionOf, MAX_BATCH, MAX_WAIT_SECONDS, NS, OPERATIONS, RemoteFault, SOAP_NS, SyncFault,
   type Ack, type MatchEvent, type Operation, type Participant, type ProfessionalContact, type RequestMap, type ResponseMap, type SignalEvent,
 } from './types.js';
-import { el, envelope, escapeXml, parseEnvelope, PATTERNS as P, Reader, type Envelope } from './xml.js';
+import { el, envelope, escapeXml, isTrue, parseEnvelope, PATTERNS as P, Reader, type Envelope } from './xml.js';
 
 /**
  * The one XML codec of the sync protocol, used by the connector and the national index alike.
@@ -128,7 +128,7 @@ const MATCH_EVENT = ['volgnummer', 'soort', 'matchId', 'gezinsmatch', 'eigenMeld
 function readMatchEvent(r: Reader): MatchEvent {
   return {
     seq: Number(r.one('volgnummer', P.uint)), kind: reverse(MATCH_KIND, r.one('soort'), r, 'soort'), matchId: r.one('matchId', P.id),
-    family: r.one('gezinsmatch', P.bool) === 'true',
+    family: isTrue(r.one('gezinsmatch', P.bool)),
     ownSignalIds: r.all('eigenMelding').map((n) => n.text),
     participants: r.children('deelnemer', PARTICIPANT).map((p) => ({
       key: p.one('sleutel', P.id), region: p.one('regio', P.id), signalId: p.one('meldingId', P.id),
@@ -159,7 +159,7 @@ const requestReaders: { [O in Operation]: (r: XNodeReader) => RequestMap[O] } = 
     const withMatches = r.opt('matchstand', P.bool);
     return {
       region: r.one('regio', P.id), after: r.opt('naMeldingId', P.id), upTo: r.opt('totEnMetMeldingId', P.id),
-      ...(withMatches === undefined ? {} : { withMatches: withMatches === 'true' }),
+      ...(withMatches === undefined ? {} : { withMatches: isTrue(withMatches) }),
       signals: r.children('melding', ['meldingId', 'verwijderdatum']).map((m) => ({ signalId: m.one('meldingId', P.id), removalDate: m.one('verwijderdatum', P.date) })),
     };
   },
@@ -186,7 +186,7 @@ const responseReaders: { [O in Operation]: (r: XNodeReader) => ResponseMap[O] } 
   },
   HaalMatches: (n) => {
     const r = new Reader(n, 'HaalMatchesAntwoord', ['laatsteVolgnummer', 'hersynchronisatieNodig', 'matchgebeurtenis']);
-    return { head: Number(r.one('laatsteVolgnummer', P.uint)), resyncNeeded: r.one('hersynchronisatieNodig', P.bool) === 'true', events: r.children('matchgebeurtenis', MATCH_EVENT).map(readMatchEvent) };
+    return { head: Number(r.one('laatsteVolgnummer', P.uint)), resyncNeeded: isTrue(r.one('hersynchronisatieNodig', P.bool)), events: r.children('matchgebeurtenis', MATCH_EVENT).map(readMatchEvent) };
   },
   Reconcilieer: (n) => {
     const r = new Reader(n, 'ReconcilieerAntwoord', ['ontbrekend', 'overbodig', 'laatsteVolgnummer', 'matchgebeurtenis']);
@@ -197,7 +197,7 @@ const responseReaders: { [O in Operation]: (r: XNodeReader) => ResponseMap[O] } 
   },
   HaalMatchstand: (n) => {
     const r = new Reader(n, 'HaalMatchstandAntwoord', ['laatsteVolgnummer', 'meer', 'matchgebeurtenis']);
-    return { head: Number(r.one('laatsteVolgnummer', P.uint)), more: r.one('meer', P.bool) === 'true', matches: r.children('matchgebeurtenis', MATCH_EVENT).map(readMatchEvent) };
+    return { head: Number(r.one('laatsteVolgnummer', P.uint)), more: isTrue(r.one('meer', P.bool)), matches: r.children('matchgebeurtenis', MATCH_EVENT).map(readMatchEvent) };
   },
   Status: (n) => {
     const r = new Reader(n, 'StatusAntwoord', ['status', 'protocolversie', 'tijdstip']);

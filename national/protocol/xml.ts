@@ -231,7 +231,8 @@ export const PATTERNS = {
     },
   } satisfies Pattern,
   uint: /^\d{1,15}$/,
-  bool: /^(true|false)$/,
+  /** xs:boolean: true, false, 1 or 0 (read with isTrue). */
+  bool: /^(true|false|1|0)$/,
   /** A BSN, or a verwijsindexservicenummer for a youth without one. */
   bsn: /^(\d{9}|V[0-9A-HJKMNP-TV-Z]{8})$/,
   municipality: /^\d{4}$/,
@@ -243,6 +244,9 @@ export function escapeXml(s: string): string {
 }
 
 /** One element in the vir namespace: text, or nested parts (already XML). Undefined values are left out. */
+/** An xs:boolean as read (PATTERNS.bool): true for "true" and "1". */
+export const isTrue = (text: string): boolean => text === 'true' || text === '1';
+
 export function el(name: string, content: string | number | boolean | undefined | null | string[]): string {
   if (content === undefined || content === null) return '';
   if (Array.isArray(content)) return `<vir:${name}>${content.join('')}</vir:${name}>`;

@@ -12,8 +12,13 @@ import { arose, SIGNAL_COLUMNS, type SignalRow } from './signal-rows.js';
  */
 export function createReconcile(db: Database, feed: Feed) {
   const q = {
-    activeIn: db.prepare<{ region: string; after: string; upTo: string | null }, { signal_id: string; removal_date: string }>(
-      "SELECT signal_id, removal_date FROM signals WHERE region_id = @region AND status = 'active' AND signal_id > @after AND (@upTo IS NULL OR signal_id <= @upTo)",
+    // Two statements, so that the primary key's index bounds the range on both sides (an optional
+    // bound in one statement bounded it below only: each page read to the end of the region).
+    activeIn: db.prepare<[string, string, string], { signal_id: string; removal_date: string }>(
+      "SELECT signal_id, removal_date FROM signals WHERE region_id = ? AND signal_id > ? AND signal_id <= ? AND status = 'active'",
+    ),
+    activeAfter: db.prepare<[string, string], { signal_id: string; removal_date: string }>(
+      "SELECT signal_id, removal_date FROM signals WHERE region_id = ? AND signal_id > ? AND status = 'active'",
     ),
     matchesAfter: db.prepare<{ region: string; after: string; limit: number }, { id: string; kind: string }>(
       `SELECT DISTINCT m.id, m.kind FROM match_participants mp JOIN matches m ON m.id = mp.match_id
@@ -38,7 +43,8 @@ export function createReconcile(db: Database, feed: Feed) {
       if (outside) {
         throw new SyncFault('Client', 'BUITEN_PAGINA', `meldingId ${outside.signalId} lies outside the page (after ${after || 'the start'}, up to ${upTo ?? 'the end'})`);
       }
-      const national = new Map(q.activeIn.all({ region, after, upTo }).map((s) => [s.signal_id, s.removal_date]));
+      const rows = upTo === null ? q.activeAfter.all(region, after) : q.activeIn.all(region, after, upTo);
+      const national = new Map(rows.map((s) => [s.signal_id, s.removal_date]));
       const theirs = new Set(r.signals.map((s) => s.signalId));
       const missing = r.signals.filter((s) => national.get(s.signalId) !== s.removalDate).map((s) => s.signalId);
       const surplus = [...national.keys()].filter((id) => !theirs.has(id));

@@ -62,6 +62,12 @@ describe('the sync protocol codec', () => {
     expect((await decodeRequest(encodeRequest('HaalMatchstand', { region: 'regio-a', max: 5 }))).request).to.deep.equal({ region: 'regio-a', after: undefined, max: 5 });
     const answer = { head: 3, more: false, matches: [matchEvent] };
     expect(await decodeResponse('HaalMatchstand', encodeResponse('HaalMatchstand', answer, 'urn:uuid:1'))).to.deep.equal(answer);
+    // xs:boolean also allows 1 and 0, as another implementation may write them.
+    const written = encodeRequest('Reconcilieer', page).replace('<vir:matchstand>false<', '<vir:matchstand>0<');
+    expect(xmllint(bodyDocument(written)).ok).to.equal(true);
+    expect((await decodeRequest(written)).request).to.deep.include({ withMatches: false });
+    const more = encodeResponse('HaalMatchstand', answer, 'urn:uuid:1').replace('<vir:meer>false<', '<vir:meer>1<');
+    expect(await decodeResponse('HaalMatchstand', more)).to.deep.include({ more: true });
   });
 
   it('reads back what it writes', async () => {
