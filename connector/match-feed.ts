@@ -122,17 +122,22 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
      */
     async reconcile() {
       const region = ctx.config.region.id;
-      const size = ctx.config.national.reconcilePage.signals;
       const counts = { missing: 0, surplus: 0, matches: 0, staleSnapshot: false, pages: 0 };
+      // A national index of protocol 1.0 knows neither pages nor HaalMatchstand: it gets the whole
+      // digest in one message and answers with every match, as before.
+      const paged = (await client.call('Status', { region })).protocolVersion !== '1.0';
+      const size = paged ? ctx.config.national.reconcilePage.signals : Infinity;
+      let whole: MatchSnapshot | null = null;
       // Read a page at a time, so that a large region's digest is never all in memory.
       for (let after = ''; ;) {
-        const rows = q.digestPage.all(after, size + 1);
+        const rows = q.digestPage.all(after, paged ? size + 1 : -1);
         const last = rows.length <= size;
         const page = rows.slice(0, size);
-        const r = await client.call('Reconcilieer', {
-          region, after: after || undefined, upTo: last ? undefined : page.at(-1)!.id, withMatches: false,
-          signals: page.map((s) => ({ signalId: s.id, removalDate: s.removal_date })),
-        });
+        const signals = page.map((s) => ({ signalId: s.id, removalDate: s.removal_date }));
+        const r = await client.call('Reconcilieer', paged
+          ? { region, after: after || undefined, upTo: last ? undefined : page.at(-1)!.id, withMatches: false, signals }
+          : { region, signals });
+        if (!paged) whole = { head: r.head, matches: r.matches };
         const repaired = repairSignalsTx(r.missing, r.surplus);
         counts.missing += repaired.missing;
         counts.surplus += repaired.surplus;
@@ -140,7 +145,7 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
         if (last) break;
         after = page.at(-1)!.id;
       }
-      const snapshot = await readSnapshot();
+      const snapshot = whole ?? (await readSnapshot());
       if (takeSnapshotTx(snapshot)) counts.matches = snapshot.matches.length;
       else counts.staleSnapshot = true;
       state.set('lastReconcileAt', ctx.now().toISOString());

@@ -274,6 +274,36 @@ describe('recovery between a region and the national index', () => {
     }
   });
 
+  it('reconciles with a national index of protocol 1.0 as that version expects: the whole digest in one message, the matches in its answer', async () => {
+    const nat = await startTestNational();
+    const gateway = await startFaultProxy(nat.url);
+    // The national index announces 1.0, as one not yet upgraded does.
+    gateway.rewrite = (answer, request) => (request.includes('StatusVerzoek') ? answer.replace('<vir:protocolversie>1.1<', '<vir:protocolversie>1.0<') : answer);
+    const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, { reconcilePage: { signals: 2, matches: 1 } }) });
+    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+    try {
+      const a = await setupArea(ra.baseUrl);
+      const b = await setupArea(rb.baseUrl);
+      const ids: string[] = [];
+      for (const bsn of BSN.slice(0, 3)) ids.push((await registerSignal(ra, a.a, bsn)).id);
+      await registerSignal(rb, b.b, BSN[0]);
+      await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body.length === 1 || undefined, 10_000, 'the match');
+      nat.national.ctx.db.prepare('DELETE FROM signals WHERE signal_id = ?').run(ids[2]);
+      const before = gateway.bodies.length;
+      const r = await call(ra.baseUrl, 'POST', '/api/v1/admin/connector/reconcile', { token: ADMIN_TOKEN });
+      expect(r.body).to.deep.equal({ missing: 1, surplus: 0, matches: 1, staleSnapshot: false, pages: 1 });
+      const sent = gateway.bodies.slice(before).filter((x) => !x.includes('HaalMatchesVerzoek') && !x.includes('LeverMeldingenVerzoek'));
+      expect(sent.map((x) => /<vir:(\w+Verzoek)/.exec(x)?.[1])).to.deep.equal(['StatusVerzoek', 'ReconcilieerVerzoek']);
+      expect(sent[1]).not.to.match(/naMeldingId|totEnMetMeldingId|matchstand/);
+      expect(sent[1].match(/<vir:melding>/g)).to.have.length(3);
+    } finally {
+      await ra.close();
+      await rb.close();
+      await gateway.close();
+      await nat.close();
+    }
+  });
+
   it('resynchronises a region past the feed retention while its matches keep changing: the snapshot from its first page on, the rest from the feed, each match told once', async () => {
     const natClock = new TestClock();
     const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);

@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
  * answers 429 with an HTML page (as a gateway does), 'hang' never answers, 'reset' destroys the
  * connection. In 'pass', `hold` delays a request before it is passed on, or the national index's
  * answer before it is passed back, by the request element of the operation (e.g.
- * `ReconcilieerVerzoek`), to make the races of a real network.
+ * `ReconcilieerVerzoek`), to make the races of a real network; `rewrite` changes an answer on its
+ * way back (e.g. the protocol version a Status announces); `bodies` keeps every request body.
  */
 export type FaultMode = 'pass' | 'error500' | 'throttle' | 'hang' | 'reset';
 
@@ -22,6 +23,10 @@ export interface FaultProxy {
   hold: Holds;
   /** Requests seen, in any mode. */
   requests: number;
+  /** Their bodies, in order. */
+  bodies: string[];
+  /** In 'pass': the answer passed back for a request body and the national index's answer. */
+  rewrite: (answer: string, request: string) => string;
   close(): Promise<void>;
 }
 
@@ -29,13 +34,14 @@ const FORWARDED = ['content-type', 'soapaction', 'x-region-id'];
 
 export async function startFaultProxy(target: string, hold: Holds = {}): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
-  const state: FaultProxy = { url: '', mode: 'pass', hold, requests: 0, close: async () => undefined };
+  const state: FaultProxy = { url: '', mode: 'pass', hold, requests: 0, bodies: [], rewrite: (answer) => answer, close: async () => undefined };
   const held = (holds: Holds['request'], body: string) =>
     new Promise((resolve) => setTimeout(resolve, Object.entries(holds ?? {}).find(([element]) => body.includes(element))?.[1] ?? 0));
   const server: Server = createServer(async (req, res) => {
     state.requests++;
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    state.bodies.push(Buffer.concat(chunks).toString('utf8'));
     switch (state.mode) {
       case 'error500':
         res.writeHead(500, { 'content-type': 'text/plain' }).end('proxy says no');
@@ -57,7 +63,7 @@ export async function startFaultProxy(target: string, hold: Holds = {}): Promise
           const answer = await fetch(target, { method: req.method, headers, body });
           const text = await answer.text();
           await held(state.hold.answer, body);
-          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' }).end(text);
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' }).end(state.rewrite(text, body));
         } catch {
           res.destroy();
         }

@@ -35,7 +35,9 @@ export const connectorPaths: Record<string, PathItem> = {
       operationId: 'connectorReconcile',
       summary: 'Compare all active signals with the national index and repair',
       description:
-        'Sends the id and removal date of every active signal; the national index answers what it misses, what it has too many, and the cross-region matches, which are applied at once. Takes no body. An unreachable national index answers 500.',
+        'Sends the id and removal date of every active signal, in pages of national.reconcilePage.signals; the national index answers, page by page, what it misses and what it has too many, which are queued at once. ' +
+        'Then the cross-region matches are read a page at a time and taken as the starting point of the match feed, unless the feed has moved past them meanwhile (staleSnapshot). ' +
+        'A national index of protocol 1.0 gets the whole digest in one message. Takes no body. An unreachable national index answers 500.',
       responses: { '200': ok('What was repaired.', 'Reconciliation'), '400': unreadable, ...ADMIN_ANSWERS, '409': disabled, ...bodyFailures },
     }),
   },
