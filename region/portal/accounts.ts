@@ -48,8 +48,6 @@ export class LoginRefused extends Error {
   }
 }
 
-/** Unknown usernames whose failed logins are counted (the oldest is forgotten first). */
-const UNKNOWN_NAMES_KEPT = 10_000;
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const normaliseCode = (code: string): string => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
@@ -91,31 +89,22 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
 
   const locked = (a: AccountRow): boolean => a.locked_until !== null && a.locked_until > now().toISOString();
   const lockedMessage = `Dit account is tijdelijk geblokkeerd na ${config.portal.maxFailedLogins} mislukte pogingen. Probeer het over ${config.portal.lockoutMinutes} minuten opnieuw.`;
-
   /**
-   * Usernames no account has are locked like accounts, after as many failures and for as long, so
-   * that the lock tells nobody which usernames exist. Kept in memory (a restart forgets them, as
-   * it forgets the address throttle), at most UNKNOWN_NAMES_KEPT of them.
+   * Before the second factor the same sentence answers a wrong name, a wrong password (or setup
+   * code) and a locked account, after the same work (the slow password check runs for a locked
+   * account too): the lock does not tell anybody that a username exists. Only one who has passed
+   * the password reads the lock by name (the code step).
    */
-  const unknownNames = new Map<string, { failures: number; lockedUntil: number }>();
-  const unknownLocked = (username: string): boolean => (unknownNames.get(username)?.lockedUntil ?? 0) > now().getTime();
-  function unknownFailed(username: string): boolean {
-    const entry = unknownNames.get(username) ?? { failures: 0, lockedUntil: 0 };
-    unknownNames.delete(username);
-    if (unknownNames.size >= UNKNOWN_NAMES_KEPT) unknownNames.delete(unknownNames.keys().next().value!);
-    entry.failures++;
-    const nowLocked = entry.failures >= config.portal.maxFailedLogins;
-    if (nowLocked) Object.assign(entry, { failures: 0, lockedUntil: now().getTime() + config.portal.lockoutMinutes * 60_000 });
-    unknownNames.set(username, entry);
-    return nowLocked;
-  }
+  const lockNote = `Na ${config.portal.maxFailedLogins} mislukte pogingen wordt een account ${config.portal.lockoutMinutes} minuten geblokkeerd.`;
+  const badLogin = `De gebruikersnaam of het wachtwoord is onjuist, of het account is geblokkeerd. ${lockNote}`;
+  const badSetup = `De gebruikersnaam of de eenmalige code is onjuist of verlopen, of het account is geblokkeerd. Vraag zo nodig een nieuwe code aan bij de functioneel beheerder. ${lockNote}`;
 
-  /** Counts a failure against the address and the account (or the unknown username); locks it at the limit. */
-  const registerFailure = db.transaction((account: AccountRow | undefined, ip: string, outcome: string, username: string): boolean => {
+  /** Counts a failure against the address and, when known, the account; locks it at the limit. */
+  const registerFailure = db.transaction((account: AccountRow | undefined, ip: string, outcome: string): boolean => {
     throttle.failed(ip, now());
     if (!account) {
       record({ action: 'portal.login', objectId: null, outcome });
-      return unknownFailed(username);
+      return false;
     }
     q.failure.run(account.id);
     record({ action: 'portal.login', objectId: account.id, outcome });
@@ -144,15 +133,24 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
     return result;
   }
 
-  function refuseIfBlocked(ip: string, account: AccountRow | undefined, username?: string): void {
+  function refuseIfThrottled(ip: string, account: AccountRow | undefined): void {
     if (throttle.blocked(ip, now())) {
       record({ action: 'portal.login', objectId: account?.id ?? null, outcome: 'denied:throttled' });
       throw new LoginRefused('throttled', 'Te veel mislukte pogingen vanaf dit adres. Probeer het later opnieuw.');
     }
-    if (account ? locked(account) : username !== undefined && unknownLocked(username)) {
-      record({ action: 'portal.login', objectId: account?.id ?? null, outcome: 'denied:locked' });
-      throw new LoginRefused('locked', lockedMessage);
+  }
+
+  /** A locked account is refused, in `words`. */
+  function refuseIfLocked(account: AccountRow | undefined, words: string): void {
+    if (account && locked(account)) {
+      record({ action: 'portal.login', objectId: account.id, outcome: 'denied:locked' });
+      throw new LoginRefused('locked', words);
     }
+  }
+
+  function refuseIfBlocked(ip: string, account: AccountRow | undefined, words = lockedMessage): void {
+    refuseIfThrottled(ip, account);
+    refuseIfLocked(account, words);
   }
 
   function usable(account: AccountRow | undefined): account is AccountRow {
@@ -226,14 +224,14 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
     /** Step 1 of a login. Next: the code, or enrolling the second factor when the account has none yet. */
     checkPassword: (username: string, password: string, ip: string): Promise<{ accountId: string; next: 'code' | 'enrol' }> =>
       oneAtATime([`ip:${ip}`, `user:${username.trim()}`], async () => {
-        const name = username.trim();
-        const found = q.byUsername.get(name);
+        const found = q.byUsername.get(username.trim());
         const account = usable(found) ? found : undefined;
-        refuseIfBlocked(ip, account, name);
+        refuseIfThrottled(ip, account);
         const ok = await verifyPassword(password, account?.password_hash ?? DUMMY_HASH);
+        refuseIfLocked(account, badLogin);
         if (!ok || !account?.password_hash) {
-          const nowLocked = registerFailure(account, ip, 'denied:bad-password', name);
-          throw new LoginRefused(nowLocked ? 'locked' : 'bad-credentials', nowLocked ? lockedMessage : 'De gebruikersnaam of het wachtwoord is onjuist.');
+          const nowLocked = registerFailure(account, ip, 'denied:bad-password');
+          throw new LoginRefused(nowLocked ? 'locked' : 'bad-credentials', badLogin);
         }
         return { accountId: account.id, next: account.totp_secret ? 'code' : 'enrol' };
       }),
@@ -245,7 +243,7 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
       refuseIfBlocked(ip, account);
       const step = await checkTotp(ctx.vault.open(account.totp_secret), code, now(), account.totp_last_step);
       if (step === null) {
-        const nowLocked = registerFailure(account, ip, 'denied:bad-code', account.username);
+        const nowLocked = registerFailure(account, ip, 'denied:bad-code');
         throw new LoginRefused(nowLocked ? 'locked' : 'bad-code', nowLocked ? lockedMessage : 'De code is onjuist of al gebruikt. Wacht op een nieuwe code en probeer het opnieuw.');
       }
       q.loggedIn.run(step, now().toISOString(), account.id);
@@ -254,18 +252,17 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
 
     /** First login: the one-time setup code and a new password. The password is kept until the second factor is enrolled. */
     async checkSetupCode(username: string, code: string, password: string, repeat: string, ip: string): Promise<{ accountId: string; passwordHash: string }> {
-      const name = username.trim();
-      const found = q.byUsername.get(name);
+      const found = q.byUsername.get(username.trim());
       const account = usable(found) ? found : undefined;
-      refuseIfBlocked(ip, account, name);
+      refuseIfBlocked(ip, account, badSetup);
       const given = Buffer.from(sha256(normaliseCode(code)), 'hex');
       const valid =
         account?.setup_code_hash !== null && account?.setup_code_hash !== undefined &&
         account.setup_expires_at !== null && account.setup_expires_at > now().toISOString() &&
         timingSafeEqual(given, Buffer.from(account.setup_code_hash, 'hex'));
       if (!valid) {
-        const nowLocked = registerFailure(account, ip, 'denied:bad-setup-code', name);
-        throw new LoginRefused(nowLocked ? 'locked' : 'bad-setup', nowLocked ? lockedMessage : 'De gebruikersnaam of de eenmalige code is onjuist of verlopen. Vraag zo nodig een nieuwe code aan bij de functioneel beheerder.');
+        const nowLocked = registerFailure(account, ip, 'denied:bad-setup-code');
+        throw new LoginRefused(nowLocked ? 'locked' : 'bad-setup', badSetup);
       }
       const problem = passwordProblem(password, repeat, account.username);
       if (problem) throw new LoginRefused('password-policy', problem);
@@ -285,7 +282,7 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
       }
       const step = await checkTotp(secret, code, now(), null);
       if (step === null) {
-        const nowLocked = registerFailure(account, ip, 'denied:bad-enrolment-code', account.username);
+        const nowLocked = registerFailure(account, ip, 'denied:bad-enrolment-code');
         throw new LoginRefused(nowLocked ? 'locked' : 'bad-code', nowLocked ? lockedMessage : 'De code klopt niet. Controleer of de app de juiste sleutel heeft en of de klok van uw telefoon goed staat.');
       }
       if (q.enrol.run(passwordHash, ctx.vault.seal(secret), step, now().toISOString(), account.id).changes === 0) {
