@@ -143,6 +143,11 @@ export function createNationalFamily(db: Db, vault: BsnVault, feed: Feed, now: (
           if (row?.professional) tell(region, { kind: 'left', matchId, family: true, ownSignalIds: own(refs, region), participants: [participant(row)] });
         }
       }
+      // A region none of whose signals is in the match any more: for it, the match has ended.
+      const regionsNow = new Set(refs.map((r) => r.region));
+      for (const region of regionsBefore) {
+        if (!regionsNow.has(region)) tell(region, { kind: 'ended', matchId, family: true, ownSignalIds: [], participants: [] });
+      }
       for (const m of members.filter((x) => !beforeKeys.has(keyOf(refOf(x))))) {
         q.join.run(matchId, m.region_id, m.signal_id, at());
         for (const region of new Set(refs.map((r) => r.region))) {
