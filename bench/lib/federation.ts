@@ -48,6 +48,13 @@ export function deliveryXml(region: string, events: SignalEvent[]): string {
   return encodeRequest('LeverMeldingen', { region, events });
 }
 
+/** The baseline of benchmarks 6 and 6b: seconds xml2js alone takes to parse the delivery XML of `events`, in batches of 500. */
+export async function xml2jsSeconds(region: string, events: SignalEvent[]): Promise<number> {
+  const batches: string[] = [];
+  for (let i = 0; i < events.length; i += 500) batches.push(deliveryXml(region, events.slice(i, i + 500)));
+  return events.length / (await xml2jsRate(batches, 500));
+}
+
 /** The baseline of benchmarks 4 and 6: the same XML parsed by xml2js alone, in events per second. */
 export async function xml2jsRate(batches: string[], eventsPerBatch: number): Promise<number> {
   const t = performance.now();

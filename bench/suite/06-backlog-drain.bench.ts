@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { deliveryXml, signalEvents, startNational, startRegion, xml2jsRate } from '../lib/federation.js';
+import { signalEvents, startNational, startRegion, xml2jsSeconds } from '../lib/federation.js';
 import { fmt, seconds } from '../lib/stats.js';
 import type { Benchmark, BenchResult } from '../lib/types.js';
 
@@ -39,9 +39,7 @@ const benchmark: Benchmark = {
       const pending = ctx.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL');
       const backlog = () => (pending.get() as { n: number }).n;
       if (backlog() !== EVENTS) throw new Error('the backlog was not queued');
-      const batches: string[] = [];
-      for (let i = 0; i < EVENTS; i += 500) batches.push(deliveryXml('regio-a', events.slice(i, i + 500)));
-      const baseline = await xml2jsRate(batches, 500);
+      const baseline = await xml2jsSeconds('regio-a', events);
       const { national } = await startNational(join(dir, 'n'), port);
       try {
         const t = performance.now();
@@ -56,8 +54,8 @@ const benchmark: Benchmark = {
         const rate = (EVENTS * 1000) / ms;
         return [{
           id: '6', name: `backlog drain of ${fmt(EVENTS)} events`,
-          figure: { value: ms / 1000, unit: 's' }, baseline: { value: (EVENTS / baseline), unit: 's', label: 'xml2js parse of the same XML' },
-          ratio: ms / 1000 / (EVENTS / baseline), higherIsBetter: false, target: '<= 30 s', pass: ms <= 30_000,
+          figure: { value: ms / 1000, unit: 's' }, baseline: { value: baseline, unit: 's', label: 'xml2js parse of the same XML' },
+          ratio: ms / 1000 / baseline, higherIsBetter: false, target: '<= 30 s', pass: ms <= 30_000,
           notes: [`${fmt(rate)} events/s end to end (connector and national index in one process), drained in ${seconds(ms)}`],
         }];
       } finally {

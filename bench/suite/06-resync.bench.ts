@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ImportResult } from '../child/import.js';
 import { runChild } from '../lib/child.js';
 import { writeSignalsFile } from '../lib/data.js';
-import { deliveryXml, signalEvents, startNational, startRegion, xml2jsRate } from '../lib/federation.js';
+import { signalEvents, startNational, startRegion, xml2jsSeconds } from '../lib/federation.js';
 import { AREA, createArea } from '../lib/region.js';
 import { fmt, seconds } from '../lib/stats.js';
 import type { Benchmark, BenchResult } from '../lib/types.js';
@@ -55,10 +55,7 @@ const benchmark: Benchmark = {
           throw new Error(`resync incomplete: ${counts.missing} missing of ${imported}, ${atNational} at the national index, ${dead} dead letters`);
         }
         const sent = db.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number;
-        const batches: string[] = [];
-        const events = signalEvents('regio-a', 0, sent);
-        for (let i = 0; i < sent; i += 500) batches.push(deliveryXml('regio-a', events.slice(i, i + 500)));
-        const baseline = sent / (await xml2jsRate(batches, 500));
+        const baseline = await xml2jsSeconds('regio-a', signalEvents('regio-a', 0, sent));
         return [{
           id: '6b', name: `resync of ${fmt(imported)} imported signals`,
           figure: { value: ms / 1000, unit: 's' }, baseline: { value: baseline, unit: 's', label: 'xml2js parse of the events it sent' },
