@@ -168,7 +168,6 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
         const written = performance.now();
         const matched = matcher.finish();
         const matchedAt = performance.now();
-        journal!.syncSoFar();
         deferred.rebuild();
         // Fresh statistics for the query planner after so large a change (SQLite's advice): without
         // them it looks a professional's signals up by signals_professional rather than by youth.

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
 import type { Db } from '../../store/db.js';
 
@@ -21,33 +20,11 @@ import type { Db } from '../../store/db.js';
 export interface ImportJournal {
   /** Whether the import runs with a rollback journal. */
   readonly rollback: boolean;
-  /**
-   * The pages written so far go to disk from another process while this thread goes on (with the
-   * indexes): the commit's own sync then waits only for the rest. Only the durability of pages
-   * changes, earlier; what is committed and when is SQLite's, as before.
-   */
-  syncSoFar(): void;
   /** Back to WAL mode and the usual synchronous setting. */
   restore(): void;
 }
 
-const unchanged: ImportJournal = { rollback: false, syncSoFar: () => {}, restore: () => {} };
-
-/**
- * In a process of its own (coreutils' `sync --data`): a descriptor of this process, opened and
- * closed on the database file, would drop SQLite's locks on it, since POSIX record locks belong to
- * the process and any close of the file releases them all. Without the command the commit syncs
- * everything itself, as before.
- */
-function syncInBackground(file: string): void {
-  try {
-    const child = spawn('sync', ['--data', file], { stdio: 'ignore' });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // No such command: nothing is lost but time.
-  }
-}
+const unchanged: ImportJournal = { rollback: false, restore: () => {} };
 
 export function journalForImport(db: Db, log: Logger): ImportJournal {
   const firstLoad = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM signals)').pluck().get() === 1;
@@ -63,7 +40,6 @@ export function journalForImport(db: Db, log: Logger): ImportJournal {
   db.pragma('synchronous = FULL');
   return {
     rollback: true,
-    syncSoFar: () => syncInBackground(db.name),
     restore() {
       db.pragma(`synchronous = ${synchronous}`);
       try {
