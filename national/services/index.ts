@@ -146,10 +146,6 @@ export function createNationalIndex(ctx: NationalContext) {
       for (const region of new Set(active.map((a) => a.region_id))) {
         feed.append(region, { kind: 'left', matchId: match.id, family: false, ownSignalIds: active.filter((a) => a.region_id === region).map((a) => a.signal_id), participants: [left] }, now);
       }
-      // Its region has no signal in the match any more (e.g. the national index expired it by its own clock): the match has ended for it.
-      if (!active.some((a) => a.region_id === gone.region_id)) {
-        feed.append(gone.region_id, { kind: 'ended', matchId: match.id, family: false, ownSignalIds: [], participants: [] }, now);
-      }
     }
   }
 

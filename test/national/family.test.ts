@@ -15,7 +15,7 @@ import { validBsn } from '../helpers/region.js';
  * The national index's matches on its own database file, with its BRP lookup answered from
  * a table of links (the BRP's side is tested against the fake BRP in test/federation/family.test.ts).
  */
-describe('a signal that leaves a match at the national index', () => {
+describe('a signal that leaves a family match at the national index', () => {
   const dirs: string[] = [];
   afterEach(() => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -33,19 +33,6 @@ describe('a signal that leaves a match at the national index', () => {
     });
     return { db, index };
   }
-
-  it('tells its region, when it had no other signal in the match, that the match ended for it; the others hear it left', async () => {
-    const y = validBsn(0);
-    const { db, index } = nationalIndex(new Map());
-    await index.deliver('regio-a', [registered('A1', y, 'pa')]);
-    await index.deliver('regio-b', [registered('B1', y, 'pb'), registered('B2', y, 'pc')]);
-    const kinds = (region: string) => (db.prepare('SELECT event FROM feed WHERE region_id = ? ORDER BY seq').pluck().all(region) as string[]).map((e) => JSON.parse(e).kind);
-    expect(kinds('regio-a')).to.deep.equal(['arose', 'joined']);
-    await index.deliver('regio-a', [{ eventId: 'rm-A1', kind: 'removed', signalId: 'A1', occurredAt: '2026-03-03T10:00:00.000Z', reason: 'risk-ended' }]);
-    expect(kinds('regio-a')).to.deep.equal(['arose', 'joined', 'ended']);
-    expect(kinds('regio-b').slice(-1)).to.deep.equal(['left']);
-    expect(index.matchSnapshot('regio-b', { region: 'regio-b', max: 10 }).matches.map((m) => m.ownSignalIds)).to.deep.equal([['B1', 'B2']]);
-  });
 
   // Youth 1 (region A) shares a parent with youth 2 (region B), who shares the other parent with youths 3 and 4 (region B).
   // Youth 2's signal goes: the family falls apart into youth 1 alone and youths 3 and 4. Both ways round, since which
