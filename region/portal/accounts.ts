@@ -140,9 +140,13 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
     }
   }
 
-  /** A locked account is refused, in `words`. */
-  function refuseIfLocked(account: AccountRow | undefined, words: string): void {
+  /**
+   * A locked account is refused, in `words`; the attempt counts against the address as a wrong
+   * name's does, so that the address's limit does not tell the two apart either.
+   */
+  function refuseIfLocked(ip: string, account: AccountRow | undefined, words: string): void {
     if (account && locked(account)) {
+      throttle.failed(ip, now());
       record({ action: 'portal.login', objectId: account.id, outcome: 'denied:locked' });
       throw new LoginRefused('locked', words);
     }
@@ -150,7 +154,7 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
 
   function refuseIfBlocked(ip: string, account: AccountRow | undefined, words = lockedMessage): void {
     refuseIfThrottled(ip, account);
-    refuseIfLocked(account, words);
+    refuseIfLocked(ip, account, words);
   }
 
   function usable(account: AccountRow | undefined): account is AccountRow {
@@ -222,19 +226,25 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
     },
 
     /** Step 1 of a login. Next: the code, or enrolling the second factor when the account has none yet. */
-    checkPassword: (username: string, password: string, ip: string): Promise<{ accountId: string; next: 'code' | 'enrol' }> =>
-      oneAtATime([`ip:${ip}`, `user:${username.trim()}`], async () => {
-        const found = q.byUsername.get(username.trim());
+    checkPassword: (username: string, password: string, ip: string): Promise<{ accountId: string; next: 'code' | 'enrol' }> => {
+      // One at a time per account, whatever the spelling of its name (usernames compare without case).
+      const name = username.trim();
+      const key = q.byUsername.get(name)?.id ?? name.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+      return oneAtATime([`ip:${ip}`, `user:${key}`], async () => {
+        const before = q.byUsername.get(name);
+        refuseIfThrottled(ip, usable(before) ? before : undefined);
+        const ok = await verifyPassword(password, (usable(before) ? before : undefined)?.password_hash ?? DUMMY_HASH);
+        // Read again after the slow check: a lock set meanwhile counts.
+        const found = before && q.byId.get(before.id);
         const account = usable(found) ? found : undefined;
-        refuseIfThrottled(ip, account);
-        const ok = await verifyPassword(password, account?.password_hash ?? DUMMY_HASH);
-        refuseIfLocked(account, badLogin);
+        refuseIfLocked(ip, account, badLogin);
         if (!ok || !account?.password_hash) {
           const nowLocked = registerFailure(account, ip, 'denied:bad-password');
           throw new LoginRefused(nowLocked ? 'locked' : 'bad-credentials', badLogin);
         }
         return { accountId: account.id, next: account.totp_secret ? 'code' : 'enrol' };
-      }),
+      });
+    },
 
     /** Step 2 of a login: the TOTP code. */
     async checkCode(accountId: string, code: string, ip: string): Promise<AccountRow> {

@@ -199,6 +199,26 @@ describe('the portal\'s access rules and login protection', function () {
     expect(t.region.ctx.db.prepare("SELECT outcome FROM audit_log WHERE action = 'portal.lockout'").pluck().all()).to.deep.equal(['locked']);
   });
 
+  it('counts a locked account\'s attempts against the address as a wrong name\'s, so the address limit does not tell them apart', async () => {
+    await t.close();
+    t = await startTestRegion({ portal: { maxFailuresPerIp: 8 } });
+    area = await setupArea(t.baseUrl);
+    const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
+    await new PortalAgent(t.baseUrl).firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
+    const statuses = async (username: string) => {
+      const agent = new PortalAgent(t.baseUrl);
+      await agent.get('/portal/inloggen');
+      const out: number[] = [];
+      for (let i = 0; i < 10; i++) out.push((await agent.post('/portal/inloggen', { gebruikersnaam: username, wachtwoord: 'fout wachtwoord nummer' })).status);
+      return out;
+    };
+    const existing = await statuses(acc.username);
+    advanceSeconds(t.clock, 60 * 60);
+    const unknown = await statuses('niemand@example.org');
+    expect(existing).to.deep.equal([...Array(8).fill(401), 429, 429]);
+    expect(unknown).to.deep.equal(existing);
+  });
+
   it('counts wrong passwords sent at the same moment one by one: the sixth is never checked', async () => {
     const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
     await new PortalAgent(t.baseUrl).firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
@@ -213,6 +233,31 @@ describe('the portal\'s access rules and login protection', function () {
     // The fifth locked the account; the seven after it were refused as locked, all in the same words.
     expect(t.region.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'portal.login' AND outcome = 'denied:locked'").pluck().get()).to.equal(7);
     expect(answers.every((r) => r.status === 401 && r.text.includes('De gebruikersnaam of het wachtwoord is onjuist, of het account is geblokkeerd. Na 5 mislukte pogingen wordt een account 15 minuten geblokkeerd.'))).to.equal(true);
+  });
+
+  it('counts wrong passwords for one account one by one in any spelling of its name and from any address: the sixth is never checked', async () => {
+    await t.close();
+    t = await startTestRegion({ http: { bodyLimit: '32kb', trustProxy: true } });
+    area = await setupArea(t.baseUrl);
+    const acc = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
+    await new PortalAgent(t.baseUrl).firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
+    // Usernames compare without case: ten spellings of the one name, each from an address of its own, at the same moment.
+    const spellings = [...new Set(Array.from({ length: 16 }, (_, i) => acc.username.split('').map((c, j) => ((i >> (j % 4)) & 1 ? c.toUpperCase() : c)).join('')))].slice(0, 10);
+    expect(spellings).to.have.length(10);
+    const agents = await Promise.all(spellings.map(async () => {
+      const agent = new PortalAgent(t.baseUrl);
+      await agent.get('/portal/inloggen');
+      return agent;
+    }));
+    await Promise.all(agents.map(async (agent, i) => {
+      const body = new URLSearchParams({ gebruikersnaam: spellings[i], wachtwoord: `fout wachtwoord ${i}`, _csrf: agent.csrf });
+      const res = await fetch(`${t.baseUrl}/portal/inloggen`, {
+        method: 'POST', redirect: 'manual', body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.baseUrl, cookie: agent.cookie, 'x-forwarded-for': `10.0.0.${i + 1}` },
+      });
+      expect(res.status).to.equal(401);
+    }));
+    expect(t.region.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'portal.login' AND outcome = 'denied:bad-password'").pluck().get()).to.equal(5);
   });
 
   it('refuses an address after too many failed logins, whatever the usernames', async () => {
