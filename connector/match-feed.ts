@@ -5,11 +5,15 @@ import type { RemoteMatches } from '../region/services/remote-matches.js';
 import type { SyncClient } from './client.js';
 import { syncState } from './sync-state.js';
 
-/** The region's current national matches, read a page at a time from `head` on. */
+/** The region's current national matches as they were at `head`. */
 interface MatchSnapshot {
   head: number;
   matches: MatchEvent[];
 }
+/** Paged reads of the match snapshot before it is read in one answer. */
+const PAGED_READS = 2;
+/** A digest page that holds no signal: after and up to the same id. */
+const EMPTY_PAGE = 'z';
 
 /**
  * Fetches the region's match events from the national index after its cursor (long poll), and
@@ -66,13 +70,10 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
   });
 
   /**
-   * Takes the national index's current matches as the new starting point: the cursor goes to the
-   * head at which the first page was read, and the feed brings every change after it again. Later
-   * pages may show some of those changes already; applying a match event is idempotent (a
-   * participant already there is not announced again, one who left is not told of twice), so what
-   * the feed brings again changes nothing they show. A snapshot older than the feed events already
-   * applied (a long poll answered meanwhile) is not taken: it could bring back a participant the
-   * region has seen leave.
+   * Takes the national index's current matches, as they were at the snapshot's head, as the new
+   * starting point: the cursor goes to that head and the feed brings every change after it. A
+   * snapshot older than the feed events already applied (a long poll answered meanwhile) is not
+   * taken: it could bring back a participant the region has seen leave.
    */
   const takeSnapshotTx = db.transaction((snapshot: MatchSnapshot): boolean => {
     if (snapshot.head < Number(state.get('cursor') ?? '0')) return false;
@@ -86,17 +87,28 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     return true;
   });
 
-  /** The region's current national matches, a page at a time in order of match id, with the head of the first page. */
+  /**
+   * The region's current national matches as they were at one feed head. A page at a time in order
+   * of match id, all pages read at the same head: the head moves with every change to the region's
+   * matches, so pages read at one head are one snapshot. When the matches changed between pages
+   * PAGED_READS times over, they are read in one answer instead (a Reconcilieer of an empty page,
+   * which the national index answers from one transaction); a snapshot pieced together from
+   * different heads could make a replayed match event start an ended match again.
+   */
   async function readSnapshot(): Promise<MatchSnapshot> {
     const region = ctx.config.region.id;
     const max = ctx.config.national.reconcilePage.matches;
-    let page = await client.call('HaalMatchstand', { region, max });
-    const snapshot: MatchSnapshot = { head: page.head, matches: [...page.matches] };
-    while (page.more && page.matches.length > 0) {
-      page = await client.call('HaalMatchstand', { region, after: page.matches.at(-1)!.matchId, max });
-      snapshot.matches.push(...page.matches);
+    for (let attempt = 0; attempt < PAGED_READS; attempt++) {
+      let page = await client.call('HaalMatchstand', { region, max });
+      const snapshot: MatchSnapshot = { head: page.head, matches: [...page.matches] };
+      while (page.more && page.matches.length > 0 && page.head === snapshot.head) {
+        page = await client.call('HaalMatchstand', { region, after: page.matches.at(-1)!.matchId, max });
+        snapshot.matches.push(...page.matches);
+      }
+      if (page.head === snapshot.head) return snapshot;
     }
-    return snapshot;
+    const whole = await client.call('Reconcilieer', { region, after: EMPTY_PAGE, upTo: EMPTY_PAGE, withMatches: true, signals: [] });
+    return { head: whole.head, matches: whole.matches };
   }
 
   return {

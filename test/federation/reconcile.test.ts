@@ -216,6 +216,58 @@ describe('reconciling a region with the national index', () => {
     }
   });
 
+  it('takes the match snapshot at one head when a match gains and loses participants and ends between its pages: the match is not started again, nobody is told twice', async () => {
+    const natClock = new TestClock();
+    const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
+    const ra1 = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
+    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+    // Every HaalMatchstand answer is held 1.2 s on its way back; four matches a page.
+    const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: 1200 } });
+    const headOfA = () => nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").pluck().get() as number;
+    try {
+      const a = await setupArea(ra1.baseUrl);
+      const b = await setupArea(rb.baseUrl);
+      const youths = Array.from({ length: 7 }, (_, i) => validBsn(i));
+      const first: string[] = [];
+      for (const bsn of youths) {
+        await registerSignal(ra1, a.a, bsn);
+        first.push((await registerSignal(rb, b.b, bsn)).id);
+      }
+      await eventually(async () => (await call(ra1.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body.length === 7 || undefined, 15_000, 'seven matches');
+      await ra1.region.close();
+      const h = headOfA();
+      await registerSignal(rb, b.c, youths[6]);
+      await eventually(() => headOfA() > h || undefined, 5000, 'an event region A misses');
+      natClock.advanceDays(31);
+      nat.national.dailyRun();
+      const ra2 = await startTestRegion({ dataDir: ra1.dataDir, region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, { reconcilePage: { signals: 5000, matches: 4 } }) });
+      try {
+        const told = () => ra2.region.ctx.db.prepare("SELECT kind, payload FROM notices WHERE recipient_kind = 'professional' ORDER BY rowid").all() as { kind: string; payload: string }[];
+        const toldBefore = told().length;
+        await eventually(() => gateway.bodies.some((x) => x.includes('HaalMatchstandVerzoek')) || undefined, 10_000, 'the first page of the snapshot');
+        // While the first page's answer is on its way: youth 0's match gains a participant, loses both of region B's, and ends.
+        const joined = await registerSignal(rb, b.c, youths[0]);
+        await call(rb.baseUrl, 'POST', `/api/v1/signals/${first[0]}/removal`, { ...as(b.b), body: { reason: 'risk-ended' } });
+        await call(rb.baseUrl, 'POST', `/api/v1/signals/${joined.id}/removal`, { ...as(b.c), body: { reason: 'risk-ended' } });
+        const cursorOfA = async () => (await call(ra2.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.cursor as number;
+        await eventually(async () => (await cursorOfA()) === headOfA() || undefined, 20_000, 'region A up to the national head');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const statuses = ((await call(ra2.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body as { status: string }[]).map((m) => m.status).sort();
+        expect(statuses).to.deep.equal([...Array(6).fill('active'), 'ended']);
+        // No match started again; at most the end of youth 0's match, once (the joins and leaves in between need not be told).
+        const since = told().slice(toldBefore);
+        expect(since.filter((n) => n.kind === 'match')).to.deep.equal([]);
+        expect(since.filter((n) => n.kind === 'participant-left' && JSON.parse(n.payload).matchEnded)).to.have.length(1);
+      } finally {
+        await ra2.close();
+      }
+    } finally {
+      await rb.close();
+      await gateway.close();
+      await nat.close();
+    }
+  });
+
   it('resynchronises when it fell behind further than the feed retention, and ends matches the national index ended meanwhile, and takes out who left a match meanwhile', async () => {
     const natClock = new TestClock();
     const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
