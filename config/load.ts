@@ -229,9 +229,10 @@ function fromEnv(env: Env): Json {
 
 /** Loads and validates the configuration. `overrides` (tests, CLI) win over everything. */
 export function loadConfig(env: Env = process.env, overrides: Json = {}): RegionConfig {
-  let raw = readJson(DEFAULT_CONFIG_FILE, DEFAULT_CONFIG_FILE);
-  if (env.REGION_CONFIG) raw = merge(raw, readJson(resolve(env.REGION_CONFIG), env.REGION_CONFIG));
-  raw = merge(merge(raw, fromEnv(env)), overrides);
+  // What this deployment sets itself (its config file, its environment), over the defaults.
+  let own: Json = env.REGION_CONFIG ? readJson(resolve(env.REGION_CONFIG), env.REGION_CONFIG) : {};
+  own = merge(merge(own, fromEnv(env)), overrides);
+  const raw = merge(readJson(DEFAULT_CONFIG_FILE, DEFAULT_CONFIG_FILE), own);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -260,10 +261,11 @@ export function loadConfig(env: Env = process.env, overrides: Json = {}): Region
     if (config.keys.bsnEncryption === config.keys.bsnIndex) throw new ConfigError('config key keys.bsnIndex: must differ from keys.bsnEncryption');
     if (config.demo) throw new ConfigError('config key demo: must be false in production (set REGION_DEMO=false)');
     if (config.portal.cookieSecure === false) throw new ConfigError('config key portal.cookieSecure: must be true in production (portal cookies travel over HTTPS only)');
-    // The defaults name the demo: a covenant area must say which it is (the national index knows regions by their id,
-    // professionals by the name in the portal and in every e-mail).
-    if (config.region.id === DEMO_REGION.id) throw new ConfigError(`config key region.id: must name the covenant area in production, not "${DEMO_REGION.id}" (set REGION_ID)`);
-    if (config.region.name === DEMO_REGION.name) throw new ConfigError(`config key region.name: must name the covenant area in production, not "${DEMO_REGION.name}" (set REGION_NAME)`);
+    // The defaults name the demo: a covenant area says itself which it is (the national index knows regions by their id,
+    // professionals by the name in the portal and in every e-mail). One that has run as the demo's sets that explicitly.
+    const ownRegion = (own.region ?? {}) as Json;
+    if (ownRegion.id === undefined) throw new ConfigError(`config key region.id: required in production, the covenant area's own id, not the demo's "${DEMO_REGION.id}" (set REGION_ID)`);
+    if (ownRegion.name === undefined) throw new ConfigError(`config key region.name: required in production, the covenant area's own name, not the demo's "${DEMO_REGION.name}" (set REGION_NAME)`);
   }
   return config;
 }

@@ -67,9 +67,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_A })).to.throw(ConfigError, 'must differ');
     // Without REGION_ID the area would call itself "demo" to the national index and in every e-mail.
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B }))
-      .to.throw(ConfigError, 'config key region.id: must name the covenant area in production, not "demo" (set REGION_ID)');
+      .to.throw(ConfigError, 'config key region.id: required in production, the covenant area\'s own id, not the demo\'s "demo" (set REGION_ID)');
     expect(() => loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B, REGION_ID: 'rijk-van-nijmegen' }))
-      .to.throw(ConfigError, 'config key region.name: must name the covenant area in production, not "Convenantgebied Demo" (set REGION_NAME)');
+      .to.throw(ConfigError, 'config key region.name: required in production, the covenant area\'s own name, not the demo\'s "Convenantgebied Demo" (set REGION_NAME)');
+    // An area that already ran in production as "demo" keeps its id (the national index knows it by it) by saying so.
+    expect(loadConfig({ REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B, REGION_ID: 'demo', REGION_NAME: 'Convenantgebied Demo' }).region.id)
+      .to.equal('demo');
     const ok = loadConfig({
       REGION_MODE: 'production', REGION_DEMO: 'false', REGION_BSN_ENCRYPTION_KEY: KEY_A, REGION_BSN_INDEX_KEY: KEY_B, REGION_ID: 'rijk-van-nijmegen', REGION_NAME: 'Rijk van Nijmegen',
     });
