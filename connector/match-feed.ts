@@ -28,7 +28,9 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     digestPage: db.prepare<[string, number], { id: string; removal_date: string }>(
       "SELECT id, removal_date FROM signals WHERE id > ? AND status = 'active' ORDER BY id LIMIT ?",
     ),
-    activeNational: db.prepare<[], { national_match_id: string }>("SELECT national_match_id FROM national_matches WHERE status = 'active'"),
+    activeNational: db.prepare<[], { national_match_id: string; family: number }>(
+      "SELECT n.national_match_id, COALESCE(m.kind = 'family', 0) AS family FROM national_matches n LEFT JOIN matches m ON m.id = n.match_id WHERE n.status = 'active'",
+    ),
     signal: db.prepare<[string], { id: string; professional_id: string; municipality: string; registered_at: string; removal_date: string | null; turns23_on: string | null; status: string; bsn_sealed: Buffer | null; removal_reason: string | null }>(
       'SELECT id, professional_id, municipality, registered_at, removal_date, turns23_on, status, bsn_sealed, removal_reason FROM signals WHERE id = ?',
     ),
@@ -79,7 +81,7 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     if (snapshot.head < Number(state.get('cursor') ?? '0')) return false;
     const current = new Set(snapshot.matches.map((m) => m.matchId));
     for (const stale of q.activeNational.all().filter((r) => !current.has(r.national_match_id))) {
-      remote.apply({ seq: 0, kind: 'ended', matchId: stale.national_match_id, family: false, ownSignalIds: [], participants: [] });
+      remote.apply({ seq: 0, kind: 'ended', matchId: stale.national_match_id, family: stale.family === 1, ownSignalIds: [], participants: [] });
     }
     for (const m of snapshot.matches) remote.applySnapshot(m);
     state.set('cursor', String(snapshot.head));
