@@ -6,6 +6,34 @@ import { startFaultProxy } from '../helpers/fault-proxy.js';
 
 const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
 
+/**
+ * A national index that keeps its feed 30 days (on a clock of its own), regions A and B, and a
+ * gateway for region A that holds each HaalMatchstand answer `holdMs` on its way back.
+ */
+async function withRetention(holdMs: number) {
+  const natClock = new TestClock();
+  const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
+  const ra1 = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
+  const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+  const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: holdMs } });
+  return {
+    nat, ra1, rb, gateway,
+    headOfA: () => nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").pluck().get() as number,
+    /** Region A, stopped, stays away for longer than the feed keeps its events. */
+    pastRetention: () => {
+      natClock.advanceDays(31);
+      nat.national.dailyRun();
+    },
+    /** Region A again, on its data folder, through the gateway. */
+    again: (national: Record<string, unknown>) => startTestRegion({ dataDir: ra1.dataDir, region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, national) }),
+    close: async () => {
+      await rb.close();
+      await gateway.close();
+      await nat.close();
+    },
+  };
+}
+
 describe('reconciling a region with the national index', () => {
   it('keeps at the national index a signal registered while a reconcile was on its way (it is not surplus)', async () => {
     const nat = await startTestNational();
@@ -163,14 +191,9 @@ describe('reconciling a region with the national index', () => {
     }
   });
 
-  it('resynchronises a region past the feed retention while its matches keep changing: the snapshot from its first page on, the rest from the feed, each match told once', async () => {
-    const natClock = new TestClock();
-    const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
-    const ra1 = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
-    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
-    // Every HaalMatchstand answer is held 300 ms on its way back; one match a page.
-    const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: 300 } });
-    const headOfA = () => (nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").get() as { head: number }).head;
+  it('resynchronises a region past the feed retention while its matches keep changing: back on the feed while they still change, each match told once', async () => {
+    // Every HaalMatchstand answer is held 300 ms on its way back; one match a page (below).
+    const { ra1, rb, headOfA, pastRetention, again, close } = await withRetention(300);
     try {
       const a = await setupArea(ra1.baseUrl);
       const b = await setupArea(rb.baseUrl);
@@ -182,10 +205,9 @@ describe('reconciling a region with the national index', () => {
       await ra1.region.close();
       await registerSignal(rb, b.b, youths[3]);
       await eventually(() => headOfA() === 4 || undefined, 10_000, 'the fourth match at the national index');
-      natClock.advanceDays(31);
-      nat.national.dailyRun();
+      pastRetention();
       // It comes back while region B makes a match with it every 300 ms: its matches change between every two pages of the snapshot.
-      const ra2 = await startTestRegion({ dataDir: ra1.dataDir, region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, { reconcilePage: { signals: 5000, matches: 1 } }) });
+      const ra2 = await again({ reconcilePage: { signals: 5000, matches: 1 } });
       let loading = true;
       const load = (async () => {
         for (const bsn of youths.slice(4)) {
@@ -210,20 +232,13 @@ describe('reconciling a region with the national index', () => {
         await ra2.close();
       }
     } finally {
-      await rb.close();
-      await gateway.close();
-      await nat.close();
+      await close();
     }
   });
 
   it('takes the match snapshot at one head when a match gains and loses participants and ends between its pages: the match is not started again, nobody is told twice', async () => {
-    const natClock = new TestClock();
-    const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
-    const ra1 = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
-    const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
-    // Every HaalMatchstand answer is held 1.2 s on its way back; four matches a page.
-    const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: 1200 } });
-    const headOfA = () => nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").pluck().get() as number;
+    // Every HaalMatchstand answer is held 1.2 s on its way back; four matches a page (below).
+    const { ra1, rb, gateway, headOfA, pastRetention, again, close } = await withRetention(1200);
     try {
       const a = await setupArea(ra1.baseUrl);
       const b = await setupArea(rb.baseUrl);
@@ -238,9 +253,8 @@ describe('reconciling a region with the national index', () => {
       const h = headOfA();
       await registerSignal(rb, b.c, youths[6]);
       await eventually(() => headOfA() > h || undefined, 5000, 'an event region A misses');
-      natClock.advanceDays(31);
-      nat.national.dailyRun();
-      const ra2 = await startTestRegion({ dataDir: ra1.dataDir, region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, { reconcilePage: { signals: 5000, matches: 4 } }) });
+      pastRetention();
+      const ra2 = await again({ reconcilePage: { signals: 5000, matches: 4 } });
       try {
         const told = () => ra2.region.ctx.db.prepare("SELECT kind, payload FROM notices WHERE recipient_kind = 'professional' ORDER BY rowid").all() as { kind: string; payload: string }[];
         const toldBefore = told().length;
@@ -262,9 +276,7 @@ describe('reconciling a region with the national index', () => {
         await ra2.close();
       }
     } finally {
-      await rb.close();
-      await gateway.close();
-      await nat.close();
+      await close();
     }
   });
 
