@@ -10,8 +10,12 @@ interface MatchSnapshot {
   head: number;
   matches: MatchEvent[];
 }
-/** Paged reads of the match snapshot before it is read in one answer. */
-const PAGED_READS = 2;
+/**
+ * Paged reads of the match snapshot before it is read in one answer. That answer is as large as
+ * all the region's matches and the protocol's 4 MiB holds about 3,000: a larger region whose
+ * matches changed during every paged read fails its reconcile (TE_GROOT) and tries again later.
+ */
+const PAGED_READS = 3;
 /** A digest page that holds no signal: after and up to the same id. */
 const EMPTY_PAGE = 'z';
 

@@ -192,8 +192,8 @@ describe('reconciling a region with the national index', () => {
   });
 
   it('resynchronises a region past the feed retention while its matches keep changing: back on the feed while they still change, each match told once', async () => {
-    // Every HaalMatchstand answer is held 300 ms on its way back; one match a page (below).
-    const { ra1, rb, headOfA, pastRetention, again, close } = await withRetention(300);
+    // Every HaalMatchstand answer is held 200 ms on its way back; one match a page (below).
+    const { ra1, rb, headOfA, pastRetention, again, close } = await withRetention(200);
     try {
       const a = await setupArea(ra1.baseUrl);
       const b = await setupArea(rb.baseUrl);
