@@ -231,12 +231,13 @@ export function createAccountService(ctx: RegionContext, covenant: CovenantServi
       const name = username.trim();
       const key = q.byUsername.get(name)?.id ?? name.replace(/[A-Z]+/g, (c) => c.toLowerCase());
       return oneAtATime([`ip:${ip}`, `user:${key}`], async () => {
-        const before = q.byUsername.get(name);
-        refuseIfThrottled(ip, usable(before) ? before : undefined);
-        const ok = await verifyPassword(password, (usable(before) ? before : undefined)?.password_hash ?? DUMMY_HASH);
+        const found = q.byUsername.get(name);
+        const before = usable(found) ? found : undefined;
+        refuseIfThrottled(ip, before);
+        const ok = await verifyPassword(password, before?.password_hash ?? DUMMY_HASH);
         // Read again after the slow check: a lock set meanwhile counts.
-        const found = before && q.byId.get(before.id);
-        const account = usable(found) ? found : undefined;
+        const fresh = before && q.byId.get(before.id);
+        const account = usable(fresh) ? fresh : undefined;
         refuseIfLocked(ip, account, badLogin);
         if (!ok || !account?.password_hash) {
           const nowLocked = registerFailure(account, ip, 'denied:bad-password');
