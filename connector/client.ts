@@ -25,6 +25,9 @@ export class RetryableError extends Error {
 /** The Client faults about what the events hold; any other fault is about the link or the moment. */
 const EVENT_FAULTS: ReadonlySet<string> = new Set(['SCHEMA', 'ONGELDIGE_XML', 'TE_GROOT']);
 
+/** Client faults the caller acts on itself: a held match snapshot let go (match-feed.ts reads it again). */
+const CALLER_FAULTS: ReadonlySet<string> = new Set(['STAND_ONBEKEND']);
+
 export function isPermanent(err: unknown): err is SyncFault {
   return err instanceof SyncFault && err.side === 'Client' && EVENT_FAULTS.has(err.code);
 }
@@ -61,7 +64,7 @@ export function createSyncClient(config: RegionConfig) {
       try {
         return await decodeResponse(op, text);
       } catch (err) {
-        if (err instanceof RemoteFault && isPermanent(err)) throw err;
+        if (err instanceof RemoteFault && (CALLER_FAULTS.has(err.code) || isPermanent(err))) throw err;
         const what = err instanceof RemoteFault ? `${err.code}: ${err.message}` : `no readable answer (${(err as Error).message})`;
         throw new RetryableError(`national index answered ${status}: ${what.slice(0, 200)}`);
       }

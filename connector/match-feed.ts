@@ -1,4 +1,4 @@
-import type { MatchEvent } from '../national/protocol/types.js';
+import { RemoteFault, type MatchEvent, type MatchSnapshotResponse } from '../national/protocol/types.js';
 import type { RegionContext } from '../region/services/context.js';
 import type { Outbox } from '../region/services/outbox.js';
 import type { RemoteMatches } from '../region/services/remote-matches.js';
@@ -11,9 +11,12 @@ interface MatchSnapshot {
   matches: MatchEvent[];
 }
 /**
- * Paged reads of the match snapshot before it is read in one answer. That answer is as large as
- * all the region's matches and the protocol's 4 MiB holds about 3,000: a larger region whose
- * matches changed during every paged read fails its reconcile (TE_GROOT) and tries again later.
+ * Paged reads of the match snapshot before it is read in one answer. From a national index of
+ * protocol 1.2 every page is of one point in time (a held snapshot) and the first read is whole
+ * unless the snapshot was let go meanwhile. From 1.1 the pages are read at the current state, and
+ * the one answer is the way out when the matches changed during every read; it is as large as all
+ * the region's matches and the protocol's 4 MiB holds about 3,000: a larger region whose matches
+ * changed during every paged read fails its reconcile (TE_GROOT) and tries again later.
  */
 const PAGED_READS = 3;
 /** A digest page that holds no signal: after and up to the same id. */
@@ -96,25 +99,40 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
   /**
    * The region's current national matches as they were at one feed head. A page at a time in order
    * of match id, all pages read at the same head: the head moves with every change to the region's
-   * matches, so pages read at one head are one snapshot. When the matches changed between pages
-   * PAGED_READS times over, they are read in one answer instead (a Reconcilieer of an empty page,
-   * which the national index answers from one transaction); a snapshot pieced together from
-   * different heads could make a replayed match event start an ended match again.
+   * matches, so pages read at one head are one snapshot. A national index of protocol 1.2 holds the
+   * first page's point in time for the later pages (`pointInTime`), so their heads agree however
+   * busy the region. When the heads differed (1.1, or 1.2 holding as many snapshots as it will) or
+   * the held snapshot was let go, PAGED_READS times over, the matches are read in one answer
+   * instead (a Reconcilieer of an empty page, which the national index answers from one
+   * transaction); a snapshot pieced together from different heads could make a replayed match event
+   * start an ended match again.
    */
-  async function readSnapshot(): Promise<MatchSnapshot> {
+  async function readSnapshot(pointInTime: boolean): Promise<MatchSnapshot> {
     const region = ctx.config.region.id;
     const max = ctx.config.national.reconcilePage.matches;
     for (let attempt = 0; attempt < PAGED_READS; attempt++) {
-      let page = await client.call('HaalMatchstand', { region, max });
+      let page: MatchSnapshotResponse | null = await client.call('HaalMatchstand', { region, max, ...(pointInTime ? { pointInTime } : {}) });
       const snapshot: MatchSnapshot = { head: page.head, matches: [...page.matches] };
+      const snapshotId = page.snapshotId;
       while (page.more && page.matches.length > 0 && page.head === snapshot.head) {
-        page = await client.call('HaalMatchstand', { region, after: page.matches.at(-1)!.matchId, max });
+        page = await nextPage({ region, after: page.matches.at(-1)!.matchId, max, ...(snapshotId ? { snapshotId } : {}) });
+        if (!page) break;
         snapshot.matches.push(...page.matches);
       }
-      if (page.head === snapshot.head) return snapshot;
+      if (page?.head === snapshot.head) return snapshot;
     }
     const whole = await client.call('Reconcilieer', { region, after: EMPTY_PAGE, upTo: EMPTY_PAGE, withMatches: true, signals: [] });
     return { head: whole.head, matches: whole.matches };
+  }
+
+  /** A later page of the snapshot; null when the national index let go of the held snapshot (read it again). */
+  async function nextPage(request: { region: string; after: string; max: number; snapshotId?: string }): Promise<MatchSnapshotResponse | null> {
+    try {
+      return await client.call('HaalMatchstand', request);
+    } catch (err) {
+      if (err instanceof RemoteFault && err.code === 'STAND_ONBEKEND') return null;
+      throw err;
+    }
   }
 
   return {
@@ -143,7 +161,8 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
       const counts = { missing: 0, surplus: 0, matches: 0, staleSnapshot: false, pages: 0 };
       // A national index of protocol 1.0 knows neither pages nor HaalMatchstand: it gets the whole
       // digest in one message and answers with every match, as before.
-      const paged = (await client.call('Status', { region })).protocolVersion !== '1.0';
+      const version = (await client.call('Status', { region })).protocolVersion;
+      const paged = version !== '1.0';
       const size = paged ? ctx.config.national.reconcilePage.signals : Infinity;
       let whole: MatchSnapshot | null = null;
       // Read a page at a time, so that a large region's digest is never all in memory.
@@ -163,7 +182,8 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
         if (last) break;
         after = page.at(-1)!.id;
       }
-      const snapshot = whole ?? (await readSnapshot());
+      // From 1.2 the national index holds the first page's point in time for the later ones.
+      const snapshot = whole ?? (await readSnapshot(version !== '1.1'));
       if (takeSnapshotTx(snapshot)) counts.matches = snapshot.matches.length;
       else counts.staleSnapshot = true;
       state.set('lastReconcileAt', ctx.now().toISOString());

@@ -126,6 +126,7 @@ export function createNational(config: NationalConfig, options: NationalOptions 
       }
       await checkpointer?.stop();
       checkpointer = null;
+      index.close();
       db.close();
     },
   };

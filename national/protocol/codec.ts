@@ -71,7 +71,7 @@ const requestBody: { [O in Operation]: (r: RequestMap[O]) => string } = {
       el('regio', r.region), el('naMeldingId', r.after), el('totEnMetMeldingId', r.upTo), el('matchstand', r.withMatches),
       ...r.signals.map((s) => el('melding', [el('meldingId', s.signalId), el('verwijderdatum', s.removalDate)])),
     ].join(''),
-  HaalMatchstand: (r) => [el('regio', r.region), el('naMatchId', r.after), el('maximum', r.max)].join(''),
+  HaalMatchstand: (r) => [el('regio', r.region), el('naMatchId', r.after), el('vasteStand', r.pointInTime), el('stand', r.snapshotId), el('maximum', r.max)].join(''),
   Status: (r) => el('regio', r.region),
 };
 
@@ -79,7 +79,7 @@ const responseBody: { [O in Operation]: (r: ResponseMap[O]) => string } = {
   LeverMeldingen: (r) => r.acks.map(ack).join(''),
   HaalMatches: (r) => [el('laatsteVolgnummer', r.head), el('hersynchronisatieNodig', r.resyncNeeded), ...r.events.map(matchEvent)].join(''),
   Reconcilieer: (r) => [...r.missing.map((id) => el('ontbrekend', id)), ...r.surplus.map((id) => el('overbodig', id)), el('laatsteVolgnummer', r.head), ...r.matches.map(matchEvent)].join(''),
-  HaalMatchstand: (r) => [el('laatsteVolgnummer', r.head), el('meer', r.more), ...r.matches.map(matchEvent)].join(''),
+  HaalMatchstand: (r) => [el('laatsteVolgnummer', r.head), el('meer', r.more), el('stand', r.snapshotId), ...r.matches.map(matchEvent)].join(''),
   Status: (r) => [el('status', r.status), el('protocolversie', r.protocolVersion), el('tijdstip', r.time)].join(''),
 };
 
@@ -164,8 +164,13 @@ const requestReaders: { [O in Operation]: (r: XNodeReader) => RequestMap[O] } = 
     };
   },
   HaalMatchstand: (n) => {
-    const r = new Reader(n, 'HaalMatchstandVerzoek', ['regio', 'naMatchId', 'maximum']);
-    return { region: r.one('regio', P.id), after: r.opt('naMatchId', P.id), max: bounded(r, 'maximum', MAX_BATCH, 1) };
+    const r = new Reader(n, 'HaalMatchstandVerzoek', ['regio', 'naMatchId', 'vasteStand', 'stand', 'maximum']);
+    const pointInTime = r.opt('vasteStand', P.bool);
+    const snapshotId = r.opt('stand', P.id);
+    return {
+      region: r.one('regio', P.id), after: r.opt('naMatchId', P.id), max: bounded(r, 'maximum', MAX_BATCH, 1),
+      ...(pointInTime === undefined ? {} : { pointInTime: isTrue(pointInTime) }), ...(snapshotId === undefined ? {} : { snapshotId }),
+    };
   },
   Status: (n) => {
     const r = new Reader(n, 'StatusVerzoek', ['regio']);
@@ -196,8 +201,12 @@ const responseReaders: { [O in Operation]: (r: XNodeReader) => ResponseMap[O] } 
     };
   },
   HaalMatchstand: (n) => {
-    const r = new Reader(n, 'HaalMatchstandAntwoord', ['laatsteVolgnummer', 'meer', 'matchgebeurtenis']);
-    return { head: Number(r.one('laatsteVolgnummer', P.uint)), more: isTrue(r.one('meer', P.bool)), matches: r.children('matchgebeurtenis', MATCH_EVENT).map(readMatchEvent) };
+    const r = new Reader(n, 'HaalMatchstandAntwoord', ['laatsteVolgnummer', 'meer', 'stand', 'matchgebeurtenis']);
+    const snapshotId = r.opt('stand', P.id);
+    return {
+      head: Number(r.one('laatsteVolgnummer', P.uint)), more: isTrue(r.one('meer', P.bool)), ...(snapshotId === undefined ? {} : { snapshotId }),
+      matches: r.children('matchgebeurtenis', MATCH_EVENT).map(readMatchEvent),
+    };
   },
   Status: (n) => {
     const r = new Reader(n, 'StatusAntwoord', ['status', 'protocolversie', 'tijdstip']);

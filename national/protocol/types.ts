@@ -2,7 +2,7 @@
  * The sync protocol between a region's connector and the national index, as typed values.
  * The XML codec (codec.ts) is the only place these become or come from XML.
  */
-export const PROTOCOL_VERSION = '1.1';
+export const PROTOCOL_VERSION = '1.2';
 export const NS = 'urn:nl:verwijsindex:sync:1';
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const WSA_NS = 'http://www.w3.org/2005/08/addressing';
@@ -113,6 +113,13 @@ export interface MatchSnapshotRequest {
   region: string;
   /** The page after this national match id (exclusive); absent: the first page. */
   after?: string;
+  /**
+   * Protocol 1.2, on the first page: read every page from the point in time of this one. The
+   * answer then names the held snapshot (`snapshotId`) when it has more pages.
+   */
+  pointInTime?: boolean;
+  /** Protocol 1.2, on a later page: the snapshot the first page's answer named. */
+  snapshotId?: string;
   max: number;
 }
 export interface MatchSnapshotResponse {
@@ -120,6 +127,12 @@ export interface MatchSnapshotResponse {
   head: number;
   /** More matches follow this page. */
   more: boolean;
+  /**
+   * Protocol 1.2: the held snapshot the next pages are read from (asked for with `pointInTime`;
+   * absent when the national index holds as many snapshots as it will, and the pages are then read
+   * at the current state, as in 1.1).
+   */
+  snapshotId?: string;
   /** The page: the region's current national matches, as 'arose' snapshots, in order of match id. */
   matches: MatchEvent[];
 }

@@ -42,7 +42,7 @@ const reject = (e: SignalEvent, code: string, message: string): Ack => ({ eventI
 export function createNationalIndex(ctx: NationalContext) {
   const { db, vault, feed } = ctx;
   const family = createNationalFamily(db, vault, feed, ctx.now);
-  const reconcile = createReconcile(db, feed);
+  const reconcile = createReconcile(db);
   const snapshots = createBatchSnapshots(db, vault);
   /** The snapshot of the batch the savepoint-free attempt is applying; null otherwise (each lookup then goes to the database). */
   let batch: BatchSnapshot | null = null;
@@ -304,6 +304,8 @@ export function createNationalIndex(ctx: NationalContext) {
     /** A region's digest against the national state, and its current matches (reconcile.ts). */
     reconcile: reconcile.signals,
     matchSnapshot: reconcile.matches,
+    /** Lets go of the match snapshots held for regions (before the database closes). */
+    close: reconcile.close,
 
     /** Looks up again the family links the BRP could not give at delivery (family.ts). */
     retryFamilyLookups: (): Promise<RetriedLookups> =>

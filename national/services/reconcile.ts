@@ -1,16 +1,45 @@
 import type { Database } from 'better-sqlite3';
 import { SyncFault, type MatchSnapshotRequest, type MatchSnapshotResponse, type ReconcileRequest, type ReconcileResponse } from '../protocol/types.js';
-import type { Feed } from './feed.js';
+import { createHeldSnapshots } from './held-snapshots.js';
 import { arose, SIGNAL_COLUMNS, type SignalRow } from './signal-rows.js';
 
 /**
  * A region's reconcile against the national state (docs/sync-protocol.md): its digest of active
  * signals, whole or a page of signal ids at a time, answered with the signals it must send again
  * and those it must remove; and the region's current matches, as 'arose' snapshots, whole (protocol
- * 1.0) or a page of match ids at a time, each page with the region's feed head when it was read.
- * A region of any size is reconciled in messages of bounded size.
+ * 1.0) or a page of match ids at a time, each page with the region's feed head when it was read,
+ * and from 1.2 every page from the point in time of the first when the region asks so. A region of
+ * any size is reconciled in messages of bounded size.
  */
-export function createReconcile(db: Database, feed: Feed) {
+/** The reads of a region's match snapshot, on the index's connection or on a held one (held-snapshots.ts). */
+function snapshotQueries(db: Database) {
+  return {
+    matchesAfter: db.prepare<{ region: string; after: string; limit: number }, { id: string; kind: string }>(
+      `SELECT DISTINCT m.id, m.kind FROM match_participants mp JOIN matches m ON m.id = mp.match_id
+       WHERE mp.region_id = @region AND mp.left_at IS NULL AND m.status = 'active' AND m.id > @after ORDER BY m.id LIMIT @limit`,
+    ),
+    participants: db.prepare<[string], SignalRow>(
+      `SELECT ${SIGNAL_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM match_participants mp
+       JOIN signals s ON s.region_id = mp.region_id AND s.signal_id = mp.signal_id WHERE mp.match_id = ? AND mp.left_at IS NULL`,
+    ),
+    head: db.prepare<[string], number>('SELECT head FROM feed_heads WHERE region_id = ?').pluck(),
+  };
+}
+type SnapshotQueries = ReturnType<typeof snapshotQueries>;
+
+/** Up to `limit` of the region's active matches after `after`, as the region is told of them. */
+function snapshot(q: SnapshotQueries, region: string, after: string, limit: number) {
+  return q.matchesAfter.all({ region, after, limit }).map((m) => ({ ...arose(m.id, q.participants.all(m.id), region), family: m.kind === 'family', seq: 0 }));
+}
+
+/** A page of up to `max` matches after `after`, with the region's head, from the state `q` reads. */
+function page(q: SnapshotQueries, region: string, after: string, max: number): MatchSnapshotResponse {
+  const head = q.head.get(region) ?? 0;
+  const matches = snapshot(q, region, after, max + 1);
+  return { head, more: matches.length > max, matches: matches.slice(0, max) };
+}
+
+export function createReconcile(db: Database, options: { heldSnapshots?: { idleMs?: number; max?: number } } = {}) {
   const q = {
     // Two statements, so that the primary key's index bounds the range on both sides (an optional
     // bound in one statement bounded it below only: each page read to the end of the region).
@@ -20,20 +49,10 @@ export function createReconcile(db: Database, feed: Feed) {
     activeAfter: db.prepare<[string, string], { signal_id: string; removal_date: string }>(
       "SELECT signal_id, removal_date FROM signals WHERE region_id = ? AND signal_id > ? AND status = 'active'",
     ),
-    matchesAfter: db.prepare<{ region: string; after: string; limit: number }, { id: string; kind: string }>(
-      `SELECT DISTINCT m.id, m.kind FROM match_participants mp JOIN matches m ON m.id = mp.match_id
-       WHERE mp.region_id = @region AND mp.left_at IS NULL AND m.status = 'active' AND m.id > @after ORDER BY m.id LIMIT @limit`,
-    ),
-    participants: db.prepare<[string], SignalRow>(
-      `SELECT ${SIGNAL_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM match_participants mp
-       JOIN signals s ON s.region_id = mp.region_id AND s.signal_id = mp.signal_id WHERE mp.match_id = ? AND mp.left_at IS NULL`,
-    ),
+    ...snapshotQueries(db),
   };
-
-  /** Up to `limit` of the region's active matches after `after`, as the region is told of them. */
-  function snapshot(region: string, after: string, limit: number) {
-    return q.matchesAfter.all({ region, after, limit }).map((m) => ({ ...arose(m.id, q.participants.all(m.id), region), family: m.kind === 'family', seq: 0 }));
-  }
+  const held = createHeldSnapshots(db.name, snapshotQueries, options.heldSnapshots);
+  const readPage = db.transaction((region: string, after: string, max: number) => page(q, region, after, max));
 
   return {
     signals: db.transaction((region: string, r: ReconcileRequest): ReconcileResponse => {
@@ -48,13 +67,36 @@ export function createReconcile(db: Database, feed: Feed) {
       const theirs = new Set(r.signals.map((s) => s.signalId));
       const missing = r.signals.filter((s) => national.get(s.signalId) !== s.removalDate).map((s) => s.signalId);
       const surplus = [...national.keys()].filter((id) => !theirs.has(id));
-      const matches = r.withMatches === false ? [] : snapshot(region, '', -1);
-      return { missing, surplus, head: feed.head(region), matches };
+      const matches = r.withMatches === false ? [] : snapshot(q, region, '', -1);
+      return { missing, surplus, head: q.head.get(region) ?? 0, matches };
     }),
 
-    matches: db.transaction((region: string, r: MatchSnapshotRequest): MatchSnapshotResponse => {
-      const page = snapshot(region, r.after ?? '', r.max + 1);
-      return { head: feed.head(region), more: page.length > r.max, matches: page.slice(0, r.max) };
-    }),
+    /**
+     * A page of the region's match snapshot. With `pointInTime` (1.2) the first page opens a held
+     * snapshot and its answer names it; the later pages name it and are read from it, so every
+     * page is of one point in time. Without, each page is read at the current state (1.1).
+     */
+    matches: (region: string, r: MatchSnapshotRequest): MatchSnapshotResponse => {
+      if (r.snapshotId !== undefined) {
+        const s = held.get(r.snapshotId, region);
+        if (!s) {
+          throw new SyncFault('Client', 'STAND_ONBEKEND', `no held snapshot ${r.snapshotId} for this region: it was read to its end or let go after a minute without a page; read the snapshot again from its first page`);
+        }
+        const answer = page(s.queries, region, r.after ?? '', r.max);
+        if (!answer.more) held.release(s.id);
+        return { ...answer, snapshotId: s.id };
+      }
+      if (r.pointInTime) {
+        const opened = held.open(region, (hq) => page(hq, region, r.after ?? '', r.max));
+        if (opened) {
+          if (!opened.result.more) held.release(opened.snapshot.id);
+          return opened.result.more ? { ...opened.result, snapshotId: opened.snapshot.id } : opened.result;
+        }
+      }
+      return readPage(region, r.after ?? '', r.max);
+    },
+
+    /** Lets go of every held snapshot (the national index closing). */
+    close: () => held.closeAll(),
   };
 }

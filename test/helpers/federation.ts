@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { call, type Caller, type TestRegion } from './region.js';
+import { call, startTestRegion, TestClock, type Caller, type TestRegion } from './region.js';
+import { startTestNational } from './national.js';
+import { startFaultProxy } from './fault-proxy.js';
 
 /** Polls `check` until it returns a value (not undefined/false), within `ms`. */
 export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000, what = 'condition'): Promise<T> {
@@ -29,3 +31,31 @@ export async function registerSignal(t: TestRegion, who: Caller, bsn: string) {
   return r.body;
 }
 
+
+/**
+ * A national index that keeps its feed 30 days (on a clock of its own), regions A and B, and a
+ * gateway for region A that holds each HaalMatchstand answer `holdMs` on its way back.
+ */
+export async function withRetention(holdMs: number) {
+  const natClock = new TestClock();
+  const nat = await startTestNational({ feed: { retentionDays: 30 } }, natClock.now);
+  const ra1 = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
+  const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
+  const gateway = await startFaultProxy(nat.url, { answer: { HaalMatchstandVerzoek: holdMs } });
+  return {
+    nat, ra1, rb, gateway,
+    headOfA: () => nat.national.ctx.db.prepare("SELECT head FROM feed_heads WHERE region_id = 'regio-a'").pluck().get() as number,
+    /** Region A, stopped, stays away for longer than the feed keeps its events. */
+    pastRetention: () => {
+      natClock.advanceDays(31);
+      nat.national.dailyRun();
+    },
+    /** Region A again, on its data folder, through the gateway. */
+    again: (national: Record<string, unknown>) => startTestRegion({ dataDir: ra1.dataDir, region: { id: 'regio-a', name: 'A' }, ...nationalSettings(gateway.url, national) }),
+    close: async () => {
+      await rb.close();
+      await gateway.close();
+      await nat.close();
+    },
+  };
+}

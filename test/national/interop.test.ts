@@ -26,7 +26,7 @@ describe('interoperability with a third-party SOAP client', () => {
     addressing(c, 'Status');
     const [result] = await c.StatusAsync({ regio: 'regio-a' });
     expect(result.status).to.equal('ok');
-    expect(result.protocolversie).to.equal('1.1');
+    expect(result.protocolversie).to.equal('1.2');
   });
 
   it('delivers a batch with the soap package and gets an acknowledgement per event', async () => {

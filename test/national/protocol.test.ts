@@ -37,8 +37,11 @@ describe('the sync protocol codec', () => {
     ['paged Reconcilieer request', encodeRequest('Reconcilieer', { region: 'regio-a', after: 's0', upTo: 's5', withMatches: false, signals: [{ signalId: 's1', removalDate: '2028-03-02' }] })],
     ['HaalMatchstand request', encodeRequest('HaalMatchstand', { region: 'regio-a', after: 'm-0', max: 200 })],
     ['HaalMatchstand response', encodeResponse('HaalMatchstand', { head: 3, more: true, matches: [matchEvent] }, 'urn:uuid:1')],
+    ['HaalMatchstand request of a first page at one point in time (1.2)', encodeRequest('HaalMatchstand', { region: 'regio-a', pointInTime: true, max: 200 })],
+    ['HaalMatchstand request of a held snapshot (1.2)', encodeRequest('HaalMatchstand', { region: 'regio-a', after: 'm-0', snapshotId: 'b7c1a0f2-5d1e-4a57-9a52-0c3f7f1e2d44', max: 200 })],
+    ['HaalMatchstand response naming a held snapshot (1.2)', encodeResponse('HaalMatchstand', { head: 3, more: true, snapshotId: 'b7c1a0f2-5d1e-4a57-9a52-0c3f7f1e2d44', matches: [matchEvent] }, 'urn:uuid:1')],
     ['Status request', encodeRequest('Status', { region: 'regio-a' })],
-    ['Status response', encodeResponse('Status', { status: 'ok', protocolVersion: '1.1', time: '2026-03-02T09:00:00.000Z' }, 'urn:uuid:1')],
+    ['Status response', encodeResponse('Status', { status: 'ok', protocolVersion: '1.2', time: '2026-03-02T09:00:00.000Z' }, 'urn:uuid:1')],
   ];
 
   for (const [name, xml] of samples) {
@@ -62,6 +65,12 @@ describe('the sync protocol codec', () => {
     expect((await decodeRequest(encodeRequest('HaalMatchstand', { region: 'regio-a', max: 5 }))).request).to.deep.equal({ region: 'regio-a', after: undefined, max: 5 });
     const answer = { head: 3, more: false, matches: [matchEvent] };
     expect(await decodeResponse('HaalMatchstand', encodeResponse('HaalMatchstand', answer, 'urn:uuid:1'))).to.deep.equal(answer);
+    // 1.2: a first page at one point in time, a later page of the held snapshot, and the answer naming it.
+    for (const request of [{ region: 'regio-a', pointInTime: true, max: 5 }, { region: 'regio-a', after: 'm-1', snapshotId: 'h-1', max: 5 }]) {
+      expect((await decodeRequest(encodeRequest('HaalMatchstand', request))).request).to.deep.equal({ after: undefined, ...request });
+    }
+    const held = { head: 3, more: true, snapshotId: 'h-1', matches: [matchEvent] };
+    expect(await decodeResponse('HaalMatchstand', encodeResponse('HaalMatchstand', held, 'urn:uuid:1'))).to.deep.equal(held);
     // xs:boolean also allows 1 and 0, as another implementation may write them.
     const written = encodeRequest('Reconcilieer', page).replace('<vir:matchstand>false<', '<vir:matchstand>0<');
     expect(xmllint(bodyDocument(written)).ok).to.equal(true);
@@ -111,7 +120,7 @@ describe('the reference national index over SOAP', () => {
 
   it('answers status with the protocol version', async () => {
     const r = await soapCall(t.url, 'regio-a', 'Status', {});
-    expect(r).to.include({ status: 'ok', protocolVersion: '1.1' });
+    expect(r).to.include({ status: 'ok', protocolVersion: '1.2' });
   });
 
   it('acknowledges each event on its own: accepted, duplicate, rejected with a code', async () => {
@@ -153,6 +162,41 @@ describe('the reference national index over SOAP', () => {
     // The same matches as the whole snapshot of protocol 1.0.
     const whole = await soapCall(t.url, 'regio-a', 'Reconcilieer', { region: 'regio-a', signals: [] });
     expect(whole.matches).to.deep.equal(all);
+  });
+
+  it('reads every page of a held match snapshot from the point in time of its first page, however the matches change meanwhile', async () => {
+    const bsns = ['111222333', '232262536', '999999990', '123456782'];
+    await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: ['a1', 'a2', 'a3', 'a4'].map((id, i) => registered(id, bsns[i], 'pa')) });
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: ['b1', 'b2', 'b3'].map((id, i) => registered(id, bsns[i], 'pb')) });
+    const whole = (await soapCall(t.url, 'regio-a', 'Reconcilieer', { region: 'regio-a', signals: [] })).matches;
+    expect(whole).to.have.length(3);
+    const first = await soapCall(t.url, 'regio-a', 'HaalMatchstand', { region: 'regio-a', pointInTime: true, max: 1 });
+    expect(first).to.include({ head: 3, more: true });
+    expect(first.snapshotId).to.be.a('string');
+    // Between the pages: a fourth match arises, and region B's signal leaves the second match, ending it.
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [registered('b4', bsns[3], 'pb')] });
+    const second = whole[1].participants.find((p) => p.region === 'regio-b')!.signalId;
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [{ eventId: 'gone', kind: 'removed', signalId: second, occurredAt: new Date().toISOString(), reason: 'risk-ended' }] });
+    const now = await soapCall(t.url, 'regio-a', 'HaalMatchstand', { region: 'regio-a', max: 10 });
+    expect(now.head).to.equal(5);
+    expect(now.matches).to.have.length(3);
+    // The held snapshot still reads as it was: the same head, the three matches of then, the second one with both participants.
+    const pages = [first];
+    while (pages.at(-1)!.more) {
+      pages.push(await soapCall(t.url, 'regio-a', 'HaalMatchstand', { region: 'regio-a', after: pages.at(-1)!.matches.at(-1)!.matchId, snapshotId: first.snapshotId, max: 1 }));
+    }
+    expect(pages.map((p) => p.head)).to.deep.equal([3, 3, 3]);
+    expect(pages.flatMap((p) => p.matches)).to.deep.equal(whole);
+    // Read to its end, it is let go; another region cannot read it; an unknown one is refused by name.
+    const again = await soapCall(t.url, 'regio-a', 'HaalMatchstand', { region: 'regio-a', after: whole[0].matchId, snapshotId: first.snapshotId, max: 1 }).then(() => null, (e: unknown) => e);
+    expect(again).to.include({ code: 'STAND_ONBEKEND' });
+    const held = await soapCall(t.url, 'regio-a', 'HaalMatchstand', { region: 'regio-a', pointInTime: true, max: 1 });
+    const other = await soapCall(t.url, 'regio-b', 'HaalMatchstand', { region: 'regio-b', after: 'm', snapshotId: held.snapshotId, max: 1 }).then(() => null, (e: unknown) => e);
+    expect(other).to.include({ code: 'STAND_ONBEKEND' });
+    // A snapshot that fits one page holds nothing: its answer names none.
+    const small = await soapCall(t.url, 'regio-a', 'HaalMatchstand', { region: 'regio-a', pointInTime: true, max: 10 });
+    expect(small).to.include({ more: false });
+    expect(small.snapshotId).to.equal(undefined);
   });
 
   it('matches across regions and tells each region through its own gapless feed', async () => {
