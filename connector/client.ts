@@ -64,7 +64,7 @@ export function createSyncClient(config: RegionConfig) {
       try {
         return await decodeResponse(op, text);
       } catch (err) {
-        if (err instanceof RemoteFault && (CALLER_FAULTS.has(err.code) || isPermanent(err))) throw err;
+        if (err instanceof RemoteFault && ((err.side === 'Client' && CALLER_FAULTS.has(err.code)) || isPermanent(err))) throw err;
         const what = err instanceof RemoteFault ? `${err.code}: ${err.message}` : `no readable answer (${(err as Error).message})`;
         throw new RetryableError(`national index answered ${status}: ${what.slice(0, 200)}`);
       }

@@ -130,7 +130,7 @@ export function createMatchFeed(ctx: RegionContext, client: SyncClient, remote: 
     try {
       return await client.call('HaalMatchstand', request);
     } catch (err) {
-      if (err instanceof RemoteFault && err.code === 'STAND_ONBEKEND') return null;
+      if (err instanceof RemoteFault && err.side === 'Client' && err.code === 'STAND_ONBEKEND') return null;
       throw err;
     }
   }

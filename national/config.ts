@@ -27,6 +27,14 @@ export const nationalConfigSchema = z.strictObject({
     }))
     .min(1, 'name at least one region'),
   feed: z.strictObject({ retentionDays: z.number().int().min(1).default(30) }).default({ retentionDays: 30 }),
+  /** Match snapshots held for a region's paged read (protocol 1.2, docs/sync-protocol.md): let go after this long idle or this old; at most `max` at once. */
+  matchSnapshots: z
+    .strictObject({
+      idleSeconds: z.number().int().min(1).default(60),
+      maxAgeSeconds: z.number().int().min(1).default(300),
+      max: z.number().int().min(0).default(4),
+    })
+    .default({ idleSeconds: 60, maxAgeSeconds: 300, max: 4 }),
   keys: z.strictObject({ bsnEncryption: key32.nullable().default(null), bsnIndex: key32.nullable().default(null) }).default({ bsnEncryption: null, bsnIndex: null }),
   mode: z.enum(['development', 'production']).default('development'),
   /** BRP API Personen, for family links across regions; null: no family matching nationally. */

@@ -53,7 +53,8 @@ export function createNational(config: NationalConfig, options: NationalOptions 
   );
   const feed = createFeed(db);
   const lookupFamily = config.brp ? familyLookup(config, log) : null;
-  const ctx = { db, vault: createBsnVault(keys.encryption, keys.index), feed, log, timeZone: config.timeZone, now: options.now ?? (() => new Date()), lookupFamily };
+  const snapshotLimits = { idleMs: config.matchSnapshots.idleSeconds * 1000, maxAgeMs: config.matchSnapshots.maxAgeSeconds * 1000, max: config.matchSnapshots.max };
+  const ctx = { db, vault: createBsnVault(keys.encryption, keys.index), feed, log, timeZone: config.timeZone, now: options.now ?? (() => new Date()), lookupFamily, snapshotLimits };
   const index = createNationalIndex(ctx);
   const app = createSoapApp(config, ctx, index, feed);
   let server: Server | null = null;

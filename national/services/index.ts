@@ -13,6 +13,7 @@ import { createBatchSnapshots, type BatchSnapshot, type Processed } from './batc
 import type { Feed } from './feed.js';
 import { arose, key, participant, SIGNAL_COLUMNS, type SignalRow } from './signal-rows.js';
 import { createReconcile } from './reconcile.js';
+import type { SnapshotLimits } from './held-snapshots.js';
 import { createNationalFamily, UNAVAILABLE, type FamilyLookup, type RetriedLookups } from './family.js';
 
 /**
@@ -30,6 +31,8 @@ export interface NationalContext {
   now: () => Date;
   /** The national index's own population register lookups (for family links); null without BRP access. */
   lookupFamily: FamilyLookup | null;
+  /** The limits of the match snapshots held for regions (reconcile.ts); absent: the defaults. */
+  snapshotLimits?: SnapshotLimits;
 }
 
 type Links = string[] | null | typeof UNAVAILABLE;
@@ -42,7 +45,7 @@ const reject = (e: SignalEvent, code: string, message: string): Ack => ({ eventI
 export function createNationalIndex(ctx: NationalContext) {
   const { db, vault, feed } = ctx;
   const family = createNationalFamily(db, vault, feed, ctx.now);
-  const reconcile = createReconcile(db);
+  const reconcile = createReconcile(db, ctx.snapshotLimits);
   const snapshots = createBatchSnapshots(db, vault);
   /** The snapshot of the batch the savepoint-free attempt is applying; null otherwise (each lookup then goes to the database). */
   let batch: BatchSnapshot | null = null;
@@ -304,6 +307,8 @@ export function createNationalIndex(ctx: NationalContext) {
     /** A region's digest against the national state, and its current matches (reconcile.ts). */
     reconcile: reconcile.signals,
     matchSnapshot: reconcile.matches,
+    /** How many match snapshots are held for regions now. */
+    heldSnapshots: reconcile.held,
     /** Lets go of the match snapshots held for regions (before the database closes). */
     close: reconcile.close,
 

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SyncFault, type MatchSnapshotRequest, type MatchSnapshotResponse, type ReconcileRequest, type ReconcileResponse } from '../protocol/types.js';
-import { createHeldSnapshots } from './held-snapshots.js';
+import { createHeldSnapshots, type SnapshotLimits } from './held-snapshots.js';
 import { arose, SIGNAL_COLUMNS, type SignalRow } from './signal-rows.js';
 
 /**
@@ -39,7 +39,7 @@ function page(q: SnapshotQueries, region: string, after: string, max: number): M
   return { head, more: matches.length > max, matches: matches.slice(0, max) };
 }
 
-export function createReconcile(db: Database, options: { heldSnapshots?: { idleMs?: number; max?: number } } = {}) {
+export function createReconcile(db: Database, limits: SnapshotLimits = {}) {
   const q = {
     // Two statements, so that the primary key's index bounds the range on both sides (an optional
     // bound in one statement bounded it below only: each page read to the end of the region).
@@ -51,7 +51,7 @@ export function createReconcile(db: Database, options: { heldSnapshots?: { idleM
     ),
     ...snapshotQueries(db),
   };
-  const held = createHeldSnapshots(db.name, snapshotQueries, options.heldSnapshots);
+  const held = createHeldSnapshots(db.name, snapshotQueries, limits);
   const readPage = db.transaction((region: string, after: string, max: number) => page(q, region, after, max));
 
   return {
@@ -77,25 +77,27 @@ export function createReconcile(db: Database, options: { heldSnapshots?: { idleM
      * page is of one point in time. Without, each page is read at the current state (1.1).
      */
     matches: (region: string, r: MatchSnapshotRequest): MatchSnapshotResponse => {
+      const after = r.after ?? '';
       if (r.snapshotId !== undefined) {
-        const s = held.get(r.snapshotId, region);
-        if (!s) {
-          throw new SyncFault('Client', 'STAND_ONBEKEND', `no held snapshot ${r.snapshotId} for this region: it was read to its end or let go after a minute without a page; read the snapshot again from its first page`);
+        const id = r.snapshotId;
+        const answer = held.read(id, region, (hq) => page(hq, region, after, r.max))?.result;
+        if (!answer) {
+          throw new SyncFault('Client', 'STAND_ONBEKEND', `no held snapshot ${id} for this region: it was read to its end, or let go (idle too long, too old, or the region opened a newer one); read the snapshot again from its first page`);
         }
-        const answer = page(s.queries, region, r.after ?? '', r.max);
-        if (!answer.more) held.release(s.id);
-        return { ...answer, snapshotId: s.id };
+        if (!answer.more) held.release(id);
+        return { ...answer, snapshotId: id };
       }
-      if (r.pointInTime) {
-        const opened = held.open(region, (hq) => page(hq, region, r.after ?? '', r.max));
-        if (opened) {
-          if (!opened.result.more) held.release(opened.snapshot.id);
-          return opened.result.more ? { ...opened.result, snapshotId: opened.snapshot.id } : opened.result;
-        }
+      const opened = r.pointInTime ? held.open(region, (hq) => page(hq, region, after, r.max)) : null;
+      if (!opened) return readPage(region, after, r.max);
+      if (!opened.result.more) {
+        held.release(opened.id);
+        return opened.result;
       }
-      return readPage(region, r.after ?? '', r.max);
+      return { ...opened.result, snapshotId: opened.id };
     },
 
+    /** How many snapshots are held now. */
+    held: () => held.size,
     /** Lets go of every held snapshot (the national index closing). */
     close: () => held.closeAll(),
   };

@@ -88,7 +88,7 @@ describe('reading the match snapshot of a reconcile', () => {
       const ra2 = await again({ reconcilePage: { signals: 5000, matches: 2 } });
       try {
         // While the first page's answer is on its way, the national index lets go of its held snapshots (as after a minute idle).
-        await eventually(() => snapshotRequests(gateway.bodies).length > 0 || undefined, 10_000, 'the first page of the snapshot');
+        await eventually(() => nat.national.index.heldSnapshots() > 0 || undefined, 10_000, 'the first page of the snapshot, held');
         nat.national.index.close();
         const cursorOfA = async () => (await call(ra2.baseUrl, 'GET', '/api/v1/admin/connector', { token: ADMIN_TOKEN })).body.cursor as number;
         await eventually(async () => (await cursorOfA()) === headOfA() || undefined, 20_000, 'region A up to the national head');

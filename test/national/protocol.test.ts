@@ -199,6 +199,48 @@ describe('the reference national index over SOAP', () => {
     expect(small.snapshotId).to.equal(undefined);
   });
 
+  it('lets go of a held match snapshot when its region opens another, after its idle time and at its age limit, and holds no more than its limit', async () => {
+    const n = await startTestNational({ matchSnapshots: { idleSeconds: 1, maxAgeSeconds: 2, max: 1 } });
+    const refused = (r: Promise<unknown>) => r.then(() => null, (e: unknown) => (e as SyncFault).code);
+    try {
+      const bsns = ['111222333', '232262536'];
+      for (const region of ['regio-a', 'regio-b']) {
+        await soapCall(n.url, region, 'LeverMeldingen', { region, events: bsns.map((bsn, i) => registered(`${region}-${i}`, bsn, `p-${region}`)) });
+      }
+      const firstPage = (region: string) => soapCall(n.url, region, 'HaalMatchstand', { region, pointInTime: true, max: 1 });
+      // The first page again, from the held snapshot: one of two matches, more follow, so it stays held.
+      const nextPage = (region: string, snapshotId: string) => soapCall(n.url, region, 'HaalMatchstand', { region, snapshotId, max: 1 });
+      const a1 = await firstPage('regio-a');
+      expect(n.national.index.heldSnapshots()).to.equal(1);
+      // The limit is reached: region B's first page is read at the current state, and names no snapshot.
+      const b = await firstPage('regio-b');
+      expect(b).to.include({ more: true });
+      expect(b.snapshotId).to.equal(undefined);
+      expect(b.matches).to.have.length(1);
+      // Region A asks again (a reconcile tried again): its older snapshot is let go, the new one held in its place.
+      const a2 = await firstPage('regio-a');
+      expect(a2.snapshotId).to.be.a('string').and.not.equal(a1.snapshotId);
+      expect(await refused(nextPage('regio-a', a1.snapshotId!))).to.equal('STAND_ONBEKEND');
+      expect(n.national.index.heldSnapshots()).to.equal(1);
+      // A second without a page: let go.
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      expect(n.national.index.heldSnapshots()).to.equal(0);
+      expect(await refused(nextPage('regio-a', a2.snapshotId!))).to.equal('STAND_ONBEKEND');
+      // Read every half second, a snapshot is still let go two seconds after its first page.
+      const a3 = await firstPage('regio-a');
+      const started = Date.now();
+      let code: string | null = null;
+      while (code === null && Date.now() - started < 4000) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        code = await refused(nextPage('regio-a', a3.snapshotId!));
+      }
+      expect(code).to.equal('STAND_ONBEKEND');
+      expect(Date.now() - started).to.be.within(1900, 3200);
+    } finally {
+      await n.close();
+    }
+  });
+
   it('matches across regions and tells each region through its own gapless feed', async () => {
     await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', '111222333', 'pa')] });
     await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [registered('b1', '111222333', 'pb')] });
