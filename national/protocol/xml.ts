@@ -155,6 +155,8 @@ export class Reader {
     for (const c of node.children) {
       const i = c.ns !== NS ? -1 : next < allowed.length && allowed[next] === c.name ? next : allowed.indexOf(c.name);
       if (i < 0) throw this.fault(`unexpected element {${c.ns}}${c.name}`);
+      // The XSD's sequences: each element in its place, a repeated one in a row (as xmllint checks).
+      if (i < next - 1) throw this.fault(`${c.name} must come before ${allowed[next - 1]}`);
       found[i] = found[i] === undefined ? c : TWICE;
       next = i + 1;
     }

@@ -102,6 +102,15 @@ describe('the sync protocol codec', () => {
       delivery.replace(/<vir:drieentwintigOp>[^<]*</, '<vir:drieentwintigOp>2035-02-31<'),
     );
     for (const v of variants.slice(-3)) expect(v).not.to.equal(delivery);
+    // Elements out of the XSD's order: a page's digest before its bounds, the BSN of an event before its id.
+    const paged = encodeRequest('Reconcilieer', { region: 'regio-a', after: 's0', signals: [{ signalId: 's1', removalDate: '2028-03-02' }] });
+    const melding = /<vir:melding>[\s\S]*<\/vir:melding>/.exec(paged)![0];
+    const bsn = /<vir:bsn>[^<]*<\/vir:bsn>/.exec(delivery)![0];
+    variants.push(
+      paged.replace(melding, '').replace('<vir:naMeldingId>', `${melding}<vir:naMeldingId>`),
+      delivery.replace(bsn, '').replace('<vir:gebeurtenisId>', `${bsn}<vir:gebeurtenisId>`),
+    );
+    for (const v of variants.slice(-2)) expect(v).not.to.equal(paged).and.not.to.equal(delivery);
     for (const v of variants) {
       expect(xmllint(bodyDocument(v)).ok, v).to.equal(false);
       const err = await decodeRequest(v).then(() => null, (e: unknown) => e);
