@@ -97,6 +97,12 @@ export function createNationalIndex(ctx: NationalContext) {
     const updated = participant({ ...row, professional });
     const now = at();
     for (const m of q.activeMatchesOfSignal.all(row.region_id, row.signal_id)) {
+      // The colleague may have a signal of their own on the youth: then it is no match any more
+      // (7.1.2.3), as the region ends it (region/services/handover.ts); every region is told it ended.
+      if (m.kind === 'person' && !isMatch(refsOf(q.activeOfYouth.all(row.youth_key!)))) {
+        rematch(row.youth_key!, null);
+        continue;
+      }
       const members = q.participants.all(m.id);
       for (const region of new Set(members.map((p) => p.region_id))) {
         const ownSignalIds = members.filter((p) => p.region_id === region).map((p) => p.signal_id);
@@ -105,10 +111,13 @@ export function createNationalIndex(ctx: NationalContext) {
     }
   }
 
+  /** Signals and their professionals as matching counts them: a professional is one of their region. */
+  const refsOf = (rows: SignalRow[]) => rows.map((r) => ({ signalId: key(r.region_id, r.signal_id), professionalId: key(r.region_id, JSON.parse(r.professional!).id) }));
+
   /** Brings the youth's national match in line with its active signals and tells the regions concerned. */
   function rematch(youthKey: string, gone: SignalRow | null): void {
     const active = q.activeOfYouth.all(youthKey);
-    const refs = active.map((r) => ({ signalId: key(r.region_id, r.signal_id), professionalId: key(r.region_id, JSON.parse(r.professional!).id) }));
+    const refs = refsOf(active);
     const match = q.activeMatch.get(youthKey);
     const now = at();
     if (!isMatch(refs)) {

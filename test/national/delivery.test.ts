@@ -87,4 +87,20 @@ describe('a batch of events at the national index', () => {
     const r = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [good] });
     expect(r.acks.map((a) => [a.eventId, a.result])).to.deep.equal([[good.eventId, 'accepted']]);
   });
+  it('ends a match whose signals are all one professional\'s after a hand-over, and tells the region, as the region ends it (7.1.2.3)', async () => {
+    await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', '111222333', 'p1'), registered('a2', '111222333', 'p2'), registered('a3', '232262536', 'p1'), registered('a4', '232262536', 'p3')] });
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [registered('b4', '232262536', 'p9')] });
+    // p1 hands over to p2, who has the other signal on the first youth: that match ends. On the second youth p2 takes p1's place
+    // beside p3 and region B's p9: that match goes on, with the colleague's details.
+    const r = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', '111222333', 'p2'), registered('a3', '232262536', 'p2')] });
+    expect(r.acks.map((a) => a.result)).to.deep.equal(['accepted', 'accepted']);
+    const feed = await soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 0, max: 20, waitSeconds: 0 });
+    const events = feed.events.map((e) => [e.kind, [...e.ownSignalIds].sort().join(), e.participants.map((p) => p.professional.id).join()]);
+    expect(events).to.deep.equal([
+      ['arose', 'a1,a2', 'p1,p2'], ['arose', 'a3,a4', 'p1,p3'], ['joined', 'a3,a4', 'p9'], ['ended', 'a1,a2', ''], ['joined', 'a3,a4', 'p2'],
+    ]);
+    expect(count("SELECT COUNT(*) AS n FROM matches WHERE status = 'active'")).to.equal(1);
+    const b = await soapCall(t.url, 'regio-b', 'HaalMatches', { region: 'regio-b', after: 0, max: 20, waitSeconds: 0 });
+    expect(b.events.map((e) => e.kind)).to.deep.equal(['arose', 'joined']);
+  });
 });
