@@ -188,6 +188,11 @@ export function createNationalFamily(db: Db, vault: BsnVault, feed: Feed, now: (
 
   return {
     setLinks,
+    /** The family match of a signal whose professional changed (a hand-over): ended when no longer two professionals' (7.1.2.3). */
+    recheck(region: string, signalId: string): void {
+      const around = neighbourhood({ region, signalId });
+      refresh(around.seeds, around.matches);
+    },
     /** The BRP could not give the signal's links at delivery: looked up again by retryLookups. */
     lookUpLater(region: string, signalId: string): void {
       q.addPendingLookup.run(region, signalId, at());

@@ -96,13 +96,12 @@ export function createNationalIndex(ctx: NationalContext) {
     q.setProfessional.run(professional, row.region_id, row.signal_id);
     const updated = participant({ ...row, professional });
     const now = at();
+    // The colleague may have a signal of their own in the match: then it may be no match any more
+    // (7.1.2.3), as the region ends it (region/services/handover.ts); every region in it is told.
+    const kinds = new Set(q.activeMatchesOfSignal.all(row.region_id, row.signal_id).map((m) => m.kind));
+    if (kinds.has('person') && !isMatch(refsOf(q.activeOfYouth.all(row.youth_key!)))) rematch(row.youth_key!, null);
+    if (kinds.has('family')) family.recheck(row.region_id, row.signal_id);
     for (const m of q.activeMatchesOfSignal.all(row.region_id, row.signal_id)) {
-      // The colleague may have a signal of their own on the youth: then it is no match any more
-      // (7.1.2.3), as the region ends it (region/services/handover.ts); every region is told it ended.
-      if (m.kind === 'person' && !isMatch(refsOf(q.activeOfYouth.all(row.youth_key!)))) {
-        rematch(row.youth_key!, null);
-        continue;
-      }
       const members = q.participants.all(m.id);
       for (const region of new Set(members.map((p) => p.region_id))) {
         const ownSignalIds = members.filter((p) => p.region_id === region).map((p) => p.signal_id);

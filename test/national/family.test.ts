@@ -31,7 +31,7 @@ describe('a signal that leaves a family match at the national index', () => {
       db, vault, feed, log: createLogger('silent'), timeZone: 'Europe/Amsterdam', now: () => new Date('2026-03-03T10:00:00Z'),
       lookupFamily: async (bsn) => links.get(bsn) ?? null,
     });
-    return { db, index };
+    return { db, index, feed };
   }
 
   // Youth 1 (region A) shares a parent with youth 2 (region B), who shares the other parent with youths 3 and 4 (region B).
@@ -57,4 +57,24 @@ describe('a signal that leaves a family match at the national index', () => {
       expect(headOfA()).to.be.greaterThan(before);
     });
   }
+  it('ends a family match whose signals are all one professional\'s after a hand-over, and tells the region (7.1.2.3)', async () => {
+    const [y1, y2, y3] = [0, 1, 2].map(validBsn);
+    const { index, feed } = nationalIndex(new Map([[y1, ['parent:111']], [y2, ['parent:111']], [y3, ['parent:111']]]));
+    const snapshot = (region: string) => index.matchSnapshot(region, { region, max: 100 }).matches.map((m) => ({ family: m.family, own: m.ownSignalIds }));
+    // Siblings 1 and 2 in region A, of professionals pa and pb: a family match.
+    await index.deliver('regio-a', [registered('A1', y1, 'pa'), registered('A2', y2, 'pb')]);
+    expect(snapshot('regio-a')).to.deep.equal([{ family: true, own: ['A1', 'A2'] }]);
+    // pa hands over to pb: both signals are pb's, so it is no family match any more.
+    const before = feed.head('regio-a');
+    await index.deliver('regio-a', [registered('A1', y1, 'pb')]);
+    expect(snapshot('regio-a')).to.deep.equal([]);
+    expect(feed.read('regio-a', before, 100).events.map((e) => [e.kind, e.family])).to.deep.equal([['ended', true]]);
+    // A sibling in region B, of pc: a family match again; a hand-over from pb to pa in it then changes only the contact details.
+    await index.deliver('regio-b', [registered('B3', y3, 'pc')]);
+    expect(snapshot('regio-b')).to.deep.equal([{ family: true, own: ['B3'] }]);
+    const beforeB = feed.head('regio-b');
+    await index.deliver('regio-a', [registered('A2', y2, 'pa')]);
+    expect(snapshot('regio-b')).to.deep.equal([{ family: true, own: ['B3'] }]);
+    expect(feed.read('regio-b', beforeB, 100).events.map((e) => [e.kind, e.participants.map((p) => p.professional.id)])).to.deep.equal([['joined', ['pa']]]);
+  });
 });
