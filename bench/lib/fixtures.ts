@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { ImportResult } from '../child/import.js';
 import { runChild } from './child.js';
@@ -39,6 +40,10 @@ async function importInto(env: BenchEnv, dataDir: string, area: Area, kind: 'act
     seed: kind === 'active' ? 1 : 2,
   });
   const generateMs = performance.now() - started;
+  // A supplier's file was written long before its import; this one a moment ago, and the benchmarks
+  // before left their databases to be written back too. Flushed first, so that the import's commit
+  // (an fsync, which on ext4 also writes out other files' pending data) does not pay for them.
+  execFileSync('sync');
   env.log(`  generated ${env.signals} ${kind} signals (${Math.round(bytes / 1e6)} MB) in ${seconds(generateMs)}; importing`);
   const result = await runChild<ImportResult>('import', [dataDir, file]);
   env.log(`  imported in ${seconds(result.report.ms)}`);
