@@ -135,7 +135,10 @@ export function createMatchService(ctx: RegionContext, notices: NoticeService, c
     const remaining = q.participants.all(matchId);
     const pros = distinctProfessionals(remaining.map((p) => ({ signalId: p.signal_id, professionalId: p.professional_id })));
     if (pros.includes(professionalId)) return; // the same professional still takes part through another signal
-    const ended = pros.length + remote.remoteCount(matchId) < 2;
+    // Without a professional of its own the match is no business of this region any more, even when
+    // it goes on between other regions' professionals (the national index tells them): it ends here,
+    // and their contact details leave with it.
+    const ended = pros.length === 0 || pros.length + remote.remoteCount(matchId) < 2;
     if (ended) {
       q.endMatch.run(at(), matchId);
       q.leaveAll.run(at(), matchId);

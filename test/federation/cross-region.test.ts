@@ -111,4 +111,22 @@ describe('federation through the national index (in one process)', () => {
     const destroyed = await eventually(() => (national()?.status === 'removed' ? national() : undefined), 10_000, 'the national destruction');
     expect(destroyed).to.deep.equal({ status: 'removed', has_bsn: 0, has_professional: 0 });
   });
+  it('ends the match in the region whose only signal in it goes, while it goes on between the professionals of the other region, and keeps no contact details of theirs', async () => {
+    const own = await registerSignal(ra, a.a, BSN[4]);
+    await registerSignal(rb, b.b, BSN[4]);
+    await registerSignal(rb, b.c, BSN[4]);
+    const matchOfA = async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body[0];
+    const match = await eventually(async () => ((await matchOfA())?.participants.length === 3 ? await matchOfA() : undefined), 10_000, 'both of region B in the match in region A');
+    const removed = await call(ra.baseUrl, 'POST', `/api/v1/signals/${own.id}/removal`, { ...as(a.a), body: { reason: 'risk-ended' } });
+    expect(removed.status).to.equal(200);
+    // Region A: its match ended at once, and region B's professionals left it with it.
+    expect(ra.region.ctx.db.prepare('SELECT status FROM matches WHERE id = ?').pluck().get(match.id)).to.equal('ended');
+    const held = ra.region.ctx.db.prepare('SELECT COUNT(*) FROM remote_participants WHERE left_at IS NULL').pluck().get();
+    expect(held).to.equal(0);
+    // Region B: the match goes on between its two professionals, without region A's.
+    await eventually(async () => {
+      const m = (await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b))).body[0];
+      return (m?.status === 'active' && m.participants.length === 2) || undefined;
+    }, 10_000, 'region A gone from the match in region B');
+  });
 });
