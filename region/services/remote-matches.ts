@@ -38,6 +38,7 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     mapNational: db.prepare("INSERT INTO national_matches (national_match_id, match_id, status) VALUES (?, ?, 'active') ON CONFLICT (national_match_id) DO UPDATE SET match_id = excluded.match_id, status = 'active'"),
     national: db.prepare<[string], { match_id: string | null }>('SELECT match_id FROM national_matches WHERE national_match_id = ?'),
     endNational: db.prepare("UPDATE national_matches SET status = 'ended' WHERE national_match_id = ?"),
+    endNationalOfMatch: db.prepare("UPDATE national_matches SET status = 'ended' WHERE match_id = ? AND status = 'active'"),
     remoteContact: db.prepare<[string, string], { contact: string }>('SELECT contact FROM remote_participants WHERE national_match_id = ? AND participant_key = ? AND left_at IS NULL'),
     addRemote: db.prepare(
       `INSERT INTO remote_participants (match_id, national_match_id, participant_key, region_id, contact, registered_at, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -190,9 +191,10 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
       return q.remoteOf.all(matchId).map((r) => JSON.parse(r.contact) as RemoteContact);
     },
     remoteCount: (matchId: string): number => q.remoteCount.get(matchId)?.n ?? 0,
-    /** The local match ended: its remote participants leave with it. */
+    /** The local match ended: its remote participants leave with it, and its national match is over for the region. */
     endAll: (matchId: string): void => {
       q.leaveAllRemoteOfMatch.run(at(), matchId);
+      q.endNationalOfMatch.run(matchId);
     },
   };
 }

@@ -117,16 +117,26 @@ describe('federation through the national index (in one process)', () => {
     await registerSignal(rb, b.c, BSN[4]);
     const matchOfA = async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body[0];
     const match = await eventually(async () => ((await matchOfA())?.participants.length === 3 ? await matchOfA() : undefined), 10_000, 'both of region B in the match in region A');
+    const matchOfB = async () => (await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b))).body[0];
+    await eventually(async () => (await matchOfB())?.participants.length === 3 || undefined, 10_000, 'region A in the match in region B');
     const removed = await call(ra.baseUrl, 'POST', `/api/v1/signals/${own.id}/removal`, { ...as(a.a), body: { reason: 'risk-ended' } });
     expect(removed.status).to.equal(200);
     // Region A: its match ended at once, and region B's professionals left it with it.
     expect(ra.region.ctx.db.prepare('SELECT status FROM matches WHERE id = ?').pluck().get(match.id)).to.equal('ended');
-    const held = ra.region.ctx.db.prepare('SELECT COUNT(*) FROM remote_participants WHERE left_at IS NULL').pluck().get();
-    expect(held).to.equal(0);
+    const db = ra.region.ctx.db;
+    expect(db.prepare('SELECT COUNT(*) FROM remote_participants WHERE left_at IS NULL').pluck().get()).to.equal(0);
+    expect(db.prepare("SELECT COUNT(*) FROM national_matches WHERE status = 'active'").pluck().get()).to.equal(0);
     // Region B: the match goes on between its two professionals, without region A's.
     await eventually(async () => {
-      const m = (await call(rb.baseUrl, 'GET', '/api/v1/matches', as(b.b))).body[0];
+      const m = await matchOfB();
       return (m?.status === 'active' && m.participants.length === 2) || undefined;
     }, 10_000, 'region A gone from the match in region B');
+    // Signalled again in region A: the national index brings region B's professionals back, in a new match.
+    await registerSignal(ra, a.a2, BSN[4]);
+    const again = await eventually(async () => {
+      const m = (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a2))).body[0];
+      return (m?.status === 'active' && m.participants.length === 3 && m) || undefined;
+    }, 10_000, 'the match again in region A');
+    expect(again.id).not.to.equal(match.id);
   });
 });
