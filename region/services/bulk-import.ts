@@ -233,10 +233,10 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
      * A full matching pass over every active signal: makes the matches that are missing, without
      * notices (after a restore, or to check a migrated region). Returns how many it made.
      */
-    matchAll: (actor: Actor) =>
+    matchAll: (actor: Actor, options: { slice?: number } = {}) =>
       db.transaction(() => {
         const now = ctx.now();
-        const result = fullPass(uuid7Sequence(now.getTime()), now.toISOString());
+        const result = fullPass(uuid7Sequence(now.getTime()), now.toISOString(), options.slice);
         record(actor, 'match.full-pass', 'ok', { ...result });
         return result;
       }).immediate(),

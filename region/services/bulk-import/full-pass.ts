@@ -7,8 +7,9 @@ import type { IdSequence } from './ids.js';
  * A full matching pass over every active signal of the region, in SQL over sets (7.1.2.3):
  * every youth with active signals of two or more professionals must have an active match with
  * all of them in it. Makes what is missing (after a restore, or to check a migrated region);
- * in a consistent region it finds nothing to do. Memory stays bounded by SQLite's page cache,
- * whatever the size of the region. Runs inside the caller's transaction.
+ * in a consistent region it finds nothing to do. It goes a slice of youths at a time, in key
+ * order, so memory stays bounded by SQLite's page cache and one slice, whatever the size of the
+ * region. Runs inside the caller's transaction.
  *
  * A youth with no match yet gets one silently, like an import's matches; a signal missing from
  * its youth's active match joins through the match service, notices included.
@@ -19,6 +20,15 @@ export interface FullPassResult {
   /** Signals that joined their youth's active match through the match service. */
   joined: number;
 }
+
+/**
+ * Youths with two or more active signals taken at a time: the temporary tables are in memory
+ * (temp_store), and a region of a million signals held its 264,480 such youths at once, memory the
+ * process kept (benchmark 7: 183 MB after the pass against 188-198). Smaller slices kept less
+ * (10,000: 175-177 MB) but made a pass that has to make every match again (a restore) slower: the
+ * UPDATE of the signals reads the whole table once a slice (with 20,000, 74 s against 46 s).
+ */
+const SLICE = 50_000;
 
 const TEMP_TABLES = `
   CREATE TEMP TABLE IF NOT EXISTS full_pass_candidates (youth_key TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -39,10 +49,13 @@ export function createFullMatchingPass(db: Db, matches: MatchService, coordinati
       clear: db.prepare('DELETE FROM temp.full_pass_candidates'),
       clearNew: db.prepare('DELETE FROM temp.full_pass_new'),
       // Covered by the partial index signals_active_youth (youth_key, rowid): no table reads.
-      candidates: db.prepare(
+      // A slice of the youths at a time, in key order, so that the temporary tables (in memory) stay small.
+      candidates: db.prepare<{ after: string; limit: number }>(
         `INSERT INTO temp.full_pass_candidates (youth_key)
-         SELECT youth_key FROM signals WHERE status = 'active' GROUP BY youth_key HAVING COUNT(*) >= 2`,
+         SELECT youth_key FROM signals WHERE status = 'active' AND youth_key > @after
+         GROUP BY youth_key HAVING COUNT(*) >= 2 ORDER BY youth_key LIMIT @limit`,
       ),
+      lastCandidate: db.prepare<[], string | null>('SELECT MAX(youth_key) FROM temp.full_pass_candidates').pluck(),
       newMatches: db.prepare(
         `INSERT INTO temp.full_pass_new (youth_key, match_id)
          SELECT c.youth_key, vir_full_pass_match_id() FROM temp.full_pass_candidates c
@@ -59,6 +72,8 @@ export function createFullMatchingPass(db: Db, matches: MatchService, coordinati
          SELECT n.match_id, s.id, s.professional_id, @now FROM temp.full_pass_new n
          CROSS JOIN signals s ON s.youth_key = n.youth_key AND s.status = 'active'`,
       ),
+      // Reads the whole table in rowid order, once a slice that has new matches (through the youth
+      // index instead, a restore of a million signals took half as long again: random row reads).
       setSignalMatch: db.prepare(
         `UPDATE signals SET match_id = n.match_id FROM temp.full_pass_new n
          WHERE signals.status = 'active' AND n.youth_key = signals.youth_key`,
@@ -79,23 +94,29 @@ export function createFullMatchingPass(db: Db, matches: MatchService, coordinati
     };
   }
 
-  return function fullPass(sequence: IdSequence, now: string): FullPassResult {
+  return function fullPass(sequence: IdSequence, now: string, slice = SLICE): FullPassResult {
     q ??= statements();
     const s = q;
     ids = sequence;
-    s.clear.run();
-    s.clearNew.run();
+    let created = 0;
+    let joined = 0;
     try {
-      s.candidates.run();
-      s.newMatches.run();
-      const created = s.insertMatches.run({ now }).changes;
-      s.insertParticipants.run({ now });
-      s.setSignalMatch.run();
-      if (hasDecisionRule()) for (const id of s.newMatchIds.all()) coordination.participantsChanged(id);
-      let joined = 0;
-      for (const m of s.missing.all()) {
-        if (s.inActiveMatch.get(m.youth_key, m.id)) continue;
-        if (matches.signalActivated(m.id, m.youth_key)) joined++;
+      for (let after = ''; ;) {
+        s.clear.run();
+        s.clearNew.run();
+        if (s.candidates.run({ after, limit: slice }).changes === 0) break;
+        after = s.lastCandidate.get()!;
+        // Only when there are new matches: with none, the UPDATE would still read the whole table.
+        if (s.newMatches.run().changes > 0) {
+          created += s.insertMatches.run({ now }).changes;
+          s.insertParticipants.run({ now });
+          s.setSignalMatch.run();
+          if (hasDecisionRule()) for (const id of s.newMatchIds.all()) coordination.participantsChanged(id);
+        }
+        for (const m of s.missing.all()) {
+          if (s.inActiveMatch.get(m.youth_key, m.id)) continue;
+          if (matches.signalActivated(m.id, m.youth_key)) joined++;
+        }
       }
       return { created, joined };
     } finally {
