@@ -40,7 +40,14 @@ export function createFamilyMatches(ctx: RegionContext, notices: NoticeService) 
        ON CONFLICT (match_id, signal_id) DO UPDATE SET left_at = NULL, professional_id = excluded.professional_id`,
     ),
     leave: db.prepare('UPDATE match_participants SET left_at = ? WHERE match_id = ? AND signal_id = ? AND left_at IS NULL'),
+    withOtherRegions: db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM remote_participants WHERE match_id = ? AND left_at IS NULL)').pluck(),
   };
+  /**
+   * A family match with other regions' professionals in it is the national index's: whether it
+   * still is one depends on their signals too, which this region does not hold. The region's own
+   * families never end it; the national index's feed does (remote-matches.ts).
+   */
+  const acrossRegions = (matchId: string): boolean => q.withOtherRegions.get(matchId) === 1;
   const at = (): string => ctx.now().toISOString();
 
   /** The family of a signal: every active signal reachable through shared links. */
@@ -85,7 +92,7 @@ export function createFamilyMatches(ctx: RegionContext, notices: NoticeService) 
         .filter((x) => !claimed.has(x.id))
         .sort((a, b) => a.created_at.localeCompare(b.created_at));
       if (!isFamilyMatch(members.map((m) => ({ signalId: m.id, professionalId: m.professional_id, youthKey: m.youth_key })))) {
-        for (const x of current) end(x.id, pros);
+        for (const x of current) if (!acrossRegions(x.id)) end(x.id, pros);
         continue;
       }
       let matchId = current[0]?.id;
@@ -120,7 +127,7 @@ export function createFamilyMatches(ctx: RegionContext, notices: NoticeService) 
       }
     }
     for (const id of staleMatches) {
-      if (claimed.has(id)) continue;
+      if (claimed.has(id) || acrossRegions(id)) continue;
       const rest = q.participants.all(id);
       if (rest.length > 0) end(id, [...new Set(rest.map((r) => r.professional_id))]);
     }

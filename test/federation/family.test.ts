@@ -47,6 +47,24 @@ describe('a family split over two regions', () => {
     expect(m).to.include({ kind: 'family', status: 'active' });
     expect((await call(ra.baseUrl, 'GET', '/api/v1/notices', as(a.a))).body).to.have.length(1);
   });
+
+  it('keeps the family match of the two regions when region A brings its own families up to date (a BRP change of the child)', async () => {
+    const a = await setupArea(ra.baseUrl);
+    const b = await setupArea(rb.baseUrl);
+    const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
+    const child = (await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).body;
+    await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') });
+    await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body[0], 10_000, 'the family match in region A');
+    // What region A's processing of a BRP change does for the child (region/services/verification.ts): its links set again.
+    // Region A alone holds no family match (one signal, one professional); the match of both regions is the national index's to end.
+    const keys = ra.region.ctx.db.prepare('SELECT COUNT(*) FROM signal_family_keys WHERE signal_id = ?').pluck().get(child.id) as number;
+    expect(keys).to.be.greaterThan(0);
+    ra.region.family.setLinks(child.id, ['parent:unchanged']);
+    const [m] = (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body;
+    expect(m).to.include({ kind: 'family', status: 'active' });
+    expect(m.participants.find((p: any) => !p.own).professional).to.deep.include({ name: 'Bea Beta' });
+    expect((await call(ra.baseUrl, 'GET', '/api/v1/notices', as(a.a))).body).to.have.length(1);
+  });
 });
 
 describe('family links the national index could not look up at delivery', () => {
