@@ -77,7 +77,7 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
   const matches = createMatchService(ctx, notices, coordination, remoteMatches);
   const informing = createInformingService(ctx);
   const outbox = createOutbox(ctx, notices);
-  const family = createFamilyMatches(ctx, notices);
+  const family = createFamilyMatches(ctx, notices, remoteMatches);
   const signals = createSignalService(ctx, matches, notices, outbox, family);
   const lifecycle = createLifecycleService(ctx, signals, notices, outbox);
   const jobRuns = createJobRuns(ctx);

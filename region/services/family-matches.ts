@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isFamilyMatch } from '../domain/family.js';
 import type { RegionContext } from './context.js';
 import type { NoticeService } from './notices.js';
+import type { RemoteMatches } from './remote-matches.js';
 
 /**
  * Family matches (gezinsmatch). A family is a connected group of active signals whose youths
@@ -17,7 +18,7 @@ interface Row {
   municipality: string;
 }
 
-export function createFamilyMatches(ctx: RegionContext, notices: NoticeService) {
+export function createFamilyMatches(ctx: RegionContext, notices: NoticeService, remote: Pick<RemoteMatches, 'endAll'>) {
   const { db } = ctx;
   const q = {
     keysOf: db.prepare<[string], { key: string }>('SELECT key FROM signal_family_keys WHERE signal_id = ?'),
@@ -154,7 +155,15 @@ export function createFamilyMatches(ctx: RegionContext, notices: NoticeService) 
     /** A signal left for good (removed or archived): its family matches follow, then its links are erased. */
     forget(signalId: string): void {
       const before = neighbourhood(signalId);
-      for (const m of before.matches) q.leave.run(at(), m, signalId);
+      for (const m of before.matches) {
+        q.leave.run(at(), m, signalId);
+        // The region's last signal in a match with other regions' professionals: as for a person
+        // match (matches.ts), it is no business of this region any more, and their details leave with it.
+        if (acrossRegions(m) && q.participants.all(m).length === 0) {
+          q.endMatch.run(at(), m);
+          remote.endAll(m);
+        }
+      }
       q.clearKeys.run(signalId);
       before.seeds.delete(signalId);
       refresh(before.seeds, before.matches);

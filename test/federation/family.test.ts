@@ -65,6 +65,22 @@ describe('a family split over two regions', () => {
     expect(m.participants.find((p: any) => !p.own).professional).to.deep.include({ name: 'Bea Beta' });
     expect((await call(ra.baseUrl, 'GET', '/api/v1/notices', as(a.a))).body).to.have.length(1);
   });
+
+  it('ends the family match in region A at once when its only signal in it goes, and keeps no contact details of region B', async () => {
+    const a = await setupArea(ra.baseUrl);
+    const b = await setupArea(rb.baseUrl);
+    const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
+    const child = (await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).body;
+    await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') });
+    const m = await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body[0], 10_000, 'the family match in region A');
+    const removed = await call(ra.baseUrl, 'POST', `/api/v1/signals/${child.id}/removal`, { ...as(a.a), body: { reason: 'risk-ended' } });
+    expect(removed.status).to.equal(200);
+    // At once, before the national index's feed says anything.
+    const db = ra.region.ctx.db;
+    expect(db.prepare('SELECT status FROM matches WHERE id = ?').pluck().get(m.id)).to.equal('ended');
+    expect(db.prepare('SELECT COUNT(*) FROM remote_participants WHERE left_at IS NULL').pluck().get()).to.equal(0);
+    expect(db.prepare("SELECT COUNT(*) FROM national_matches WHERE status = 'active'").pluck().get()).to.equal(0);
+  });
 });
 
 describe('family links the national index could not look up at delivery', () => {
