@@ -9,6 +9,12 @@ import type { MatchEvent } from '../protocol/types.js';
  */
 type Stored = Omit<MatchEvent, 'seq'>;
 
+/** A region's feed head (0 before its first event), as a statement of `db`: the feed's, or a held snapshot's connection (reconcile.ts). */
+export function headQuery(db: Db) {
+  const head = db.prepare<[string], number>('SELECT head FROM feed_heads WHERE region_id = ?').pluck();
+  return (regionId: string): number => head.get(regionId) ?? 0;
+}
+
 export function createFeed(db: Db) {
   const q = {
     head: db.prepare<[string], { head: number; oldest: number }>('SELECT head, oldest FROM feed_heads WHERE region_id = ?'),
@@ -20,6 +26,7 @@ export function createFeed(db: Db) {
     oldestKept: db.prepare<[string], { seq: number | null }>('SELECT MIN(seq) AS seq FROM feed WHERE region_id = ?'),
     setOldest: db.prepare('UPDATE feed_heads SET oldest = ? WHERE region_id = ?'),
   };
+  const headOf = headQuery(db);
   const waiters = new Map<string, Set<() => void>>();
   const touched = new Set<string>();
 
@@ -48,7 +55,7 @@ export function createFeed(db: Db) {
       const events = q.after.all(regionId, after, max).map((r) => ({ ...(JSON.parse(r.event) as Stored), seq: r.seq }));
       return { head: h.head, resyncNeeded: false, events };
     },
-    head: (regionId: string): number => q.head.get(regionId)?.head ?? 0,
+    head: headOf,
     /** Resolves when the region's feed gets an event, or after `ms`. */
     waitFor(regionId: string, ms: number, signal?: AbortSignal): Promise<void> {
       return new Promise((resolve) => {

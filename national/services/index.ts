@@ -99,7 +99,7 @@ export function createNationalIndex(ctx: NationalContext) {
     // The colleague may have a signal of their own in the match: then it may be no match any more
     // (7.1.2.3), as the region ends it (region/services/handover.ts); every region in it is told.
     const kinds = new Set(q.activeMatchesOfSignal.all(row.region_id, row.signal_id).map((m) => m.kind));
-    if (kinds.has('person') && !isMatch(refsOf(q.activeOfYouth.all(row.youth_key!)))) rematch(row.youth_key!, null);
+    if (kinds.has('person')) rematch(row.youth_key!, null);
     if (kinds.has('family')) family.recheck(row.region_id, row.signal_id);
     for (const m of q.activeMatchesOfSignal.all(row.region_id, row.signal_id)) {
       const members = q.participants.all(m.id);
@@ -110,13 +110,10 @@ export function createNationalIndex(ctx: NationalContext) {
     }
   }
 
-  /** Signals and their professionals as matching counts them: a professional is one of their region. */
-  const refsOf = (rows: SignalRow[]) => rows.map((r) => ({ signalId: key(r.region_id, r.signal_id), professionalId: key(r.region_id, JSON.parse(r.professional!).id) }));
-
   /** Brings the youth's national match in line with its active signals and tells the regions concerned. */
   function rematch(youthKey: string, gone: SignalRow | null): void {
     const active = q.activeOfYouth.all(youthKey);
-    const refs = refsOf(active);
+    const refs = active.map((r) => ({ signalId: key(r.region_id, r.signal_id), professionalId: key(r.region_id, JSON.parse(r.professional!).id) }));
     const match = q.activeMatch.get(youthKey);
     const now = at();
     if (!isMatch(refs)) {

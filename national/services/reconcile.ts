@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SyncFault, type MatchSnapshotRequest, type MatchSnapshotResponse, type ReconcileRequest, type ReconcileResponse } from '../protocol/types.js';
+import { headQuery } from './feed.js';
 import { createHeldSnapshots, type SnapshotLimits } from './held-snapshots.js';
 import { arose, SIGNAL_COLUMNS, type SignalRow } from './signal-rows.js';
 
@@ -22,7 +23,7 @@ function snapshotQueries(db: Database) {
       `SELECT ${SIGNAL_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM match_participants mp
        JOIN signals s ON s.region_id = mp.region_id AND s.signal_id = mp.signal_id WHERE mp.match_id = ? AND mp.left_at IS NULL`,
     ),
-    head: db.prepare<[string], number>('SELECT head FROM feed_heads WHERE region_id = ?').pluck(),
+    head: headQuery(db),
   };
 }
 type SnapshotQueries = ReturnType<typeof snapshotQueries>;
@@ -34,7 +35,7 @@ function snapshot(q: SnapshotQueries, region: string, after: string, limit: numb
 
 /** A page of up to `max` matches after `after`, with the region's head, from the state `q` reads. */
 function page(q: SnapshotQueries, region: string, after: string, max: number): MatchSnapshotResponse {
-  const head = q.head.get(region) ?? 0;
+  const head = q.head(region);
   const matches = snapshot(q, region, after, max + 1);
   return { head, more: matches.length > max, matches: matches.slice(0, max) };
 }
@@ -68,7 +69,7 @@ export function createReconcile(db: Database, limits: SnapshotLimits = {}) {
       const missing = r.signals.filter((s) => national.get(s.signalId) !== s.removalDate).map((s) => s.signalId);
       const surplus = [...national.keys()].filter((id) => !theirs.has(id));
       const matches = r.withMatches === false ? [] : snapshot(q, region, '', -1);
-      return { missing, surplus, head: q.head.get(region) ?? 0, matches };
+      return { missing, surplus, head: q.head(region), matches };
     }),
 
     /**

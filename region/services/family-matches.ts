@@ -18,7 +18,7 @@ interface Row {
   municipality: string;
 }
 
-export function createFamilyMatches(ctx: RegionContext, notices: NoticeService, remote: Pick<RemoteMatches, 'endAll'>) {
+export function createFamilyMatches(ctx: RegionContext, notices: NoticeService, remote: Pick<RemoteMatches, 'endAll' | 'remoteCount'>) {
   const { db } = ctx;
   const q = {
     keysOf: db.prepare<[string], { key: string }>('SELECT key FROM signal_family_keys WHERE signal_id = ?'),
@@ -41,14 +41,13 @@ export function createFamilyMatches(ctx: RegionContext, notices: NoticeService, 
        ON CONFLICT (match_id, signal_id) DO UPDATE SET left_at = NULL, professional_id = excluded.professional_id`,
     ),
     leave: db.prepare('UPDATE match_participants SET left_at = ? WHERE match_id = ? AND signal_id = ? AND left_at IS NULL'),
-    withOtherRegions: db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM remote_participants WHERE match_id = ? AND left_at IS NULL)').pluck(),
   };
   /**
    * A family match with other regions' professionals in it is the national index's: whether it
    * still is one depends on their signals too, which this region does not hold. The region's own
    * families never end it; the national index's feed does (remote-matches.ts).
    */
-  const acrossRegions = (matchId: string): boolean => q.withOtherRegions.get(matchId) === 1;
+  const acrossRegions = (matchId: string): boolean => remote.remoteCount(matchId) > 0;
   const at = (): string => ctx.now().toISOString();
 
   /** The family of a signal: every active signal reachable through shared links. */
