@@ -7,6 +7,18 @@ export type Db = Database.Database;
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
+ * Pages of WAL file left on disk when the log starts over. The log grows past the checkpoint mark
+ * only while something keeps it from being copied back: a long transaction (a bulk import into a
+ * region that already has signals writes its whole change into the log), or a long read (a national
+ * index's held match snapshot, national/services/held-snapshots.ts). SQLite then reuses the file
+ * from its start but never shrinks it by itself, so a serving index kept a file of the largest size
+ * it ever reached (over half a gigabyte after an import of a million signals) until it was restarted.
+ * With this limit the file is cut back when the log starts over after such a peak; it is 1.5 times
+ * the mark, so the log's usual cycle (up to the mark and a group past it) never cuts and regrows it.
+ */
+export const WAL_SIZE_LIMIT_PAGES = (WAL_AUTOCHECKPOINT_PAGES * 3) / 2;
+
+/**
  * The page size of a new database file: SQLite's 4 KiB, chosen after measuring 8 KiB
  * (docs/performance.md). 8 KiB made a bulk import of a million signals ~10% faster, but each page a
  * registration changes is one frame in the write-ahead log, so a group commit wrote twice the bytes:
@@ -57,6 +69,8 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   takeWriteLockAtBegin(db);
   migrate(db, migrations);
+  // In bytes, of this file's own page size (an existing database may have other pages than new ones).
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_PAGES * (db.pragma('page_size', { simple: true }) as number)}`);
   return db;
 }
 
