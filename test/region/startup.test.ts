@@ -206,23 +206,26 @@ describe('the database schema', () => {
   });
 
   it('cuts the write-ahead log file back once the log starts over after a peak, such as an import while the region serves', async () => {
-    const { openDatabase, WAL_SIZE_LIMIT_PAGES } = await import('../../region/store/db.js');
+    const { openDatabase, NEW_DATABASE_PAGE_SIZE, WAL_SIZE_LIMIT_PAGES } = await import('../../region/store/db.js');
     const { REGION_MIGRATIONS } = await import('../../region/store/migrations.js');
     const dir = mkdtempSync(join(tmpdir(), 'vir-wal-'));
     const file = join(dir, 'region.db');
     const serving = openDatabase(file, REGION_MIGRATIONS);
     try {
-      const limit = WAL_SIZE_LIMIT_PAGES * 4096;
+      const limit = WAL_SIZE_LIMIT_PAGES * NEW_DATABASE_PAGE_SIZE;
       expect(serving.pragma('journal_size_limit', { simple: true })).to.equal(limit);
-      // Another process's long transaction (the CLI's import into a region that has signals) writes all of it into the log.
+      // Another process's long transaction (the CLI's import while the region runs) writes all of it into the log.
       const importing = openDatabase(file, REGION_MIGRATIONS);
-      importing.exec('CREATE TABLE bulk (b BLOB)');
-      const row = importing.prepare('INSERT INTO bulk VALUES (randomblob(4000))');
       const rows = Math.ceil(limit / 4000) + 3000;
-      importing.transaction(() => {
-        for (let i = 0; i < rows; i++) row.run();
-      })();
-      importing.close();
+      try {
+        importing.exec('CREATE TABLE bulk (b BLOB)');
+        const row = importing.prepare('INSERT INTO bulk VALUES (randomblob(4000))');
+        importing.transaction(() => {
+          for (let i = 0; i < rows; i++) row.run();
+        })();
+      } finally {
+        importing.close();
+      }
       const peak = statSync(`${file}-wal`).size;
       expect(peak).to.be.above(limit);
       // The serving region's checkpointer copies the log back (a passive checkpoint, as its worker does); its next write starts the log over.
