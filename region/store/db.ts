@@ -9,9 +9,9 @@ export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /**
  * Pages of WAL file left on disk when the log starts over. The log grows past the checkpoint mark
  * only while something keeps it from being copied back: a long transaction (a bulk import while the
- * region runs writes its whole change into the log), or a long read (a national
- * index's held match snapshot, national/services/held-snapshots.ts). SQLite then reuses the file
- * from its start but never shrinks it by itself, so a serving index kept a file of the largest size
+ * region runs writes its whole change into the log), or a long read (a national index's held match
+ * snapshot, national/services/held-snapshots.ts). SQLite then reuses the file from its start but
+ * never shrinks it by itself, so a serving index kept a file of the largest size
  * it ever reached (about 0.7 GB after an import of a million signals) until it was restarted. With
  * this limit the file is cut back at the first commit after the log starts over (to the limit, or to
  * that commit's own size if larger); it is 1.5 times the mark, so the log's usual cycle (up to the
