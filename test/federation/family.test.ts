@@ -5,12 +5,23 @@ import { eventually, nationalSettings } from '../helpers/federation.js';
 import { startFakeBrp, type FakeBrp } from '../helpers/fake-brp.js';
 import { CHILD, personen, SIBLING } from '../brp/fixtures.js';
 
+const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
+
 describe('a family split over two regions', () => {
   let brp: FakeBrp;
   let nat: TestNational;
   let ra: TestRegion;
   let rb: TestRegion;
-  const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+  /** The child signalled in region A, its sibling in region B, and region A's view of their family match once it has come. */
+  async function familyMatchInA() {
+    const a = await setupArea(ra.baseUrl);
+    const b = await setupArea(rb.baseUrl);
+    const child = (await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).body;
+    await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') });
+    const match = await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body[0], 10_000, 'the family match in region A');
+    return { a, child, match };
+  }
 
   beforeEach(async () => {
     brp = await startFakeBrp({ personen: personen() });
@@ -29,7 +40,6 @@ describe('a family split over two regions', () => {
   it('matches as a family through the national index, and both professionals are told with the family flag', async () => {
     const a = await setupArea(ra.baseUrl);
     const b = await setupArea(rb.baseUrl);
-    const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
     expect((await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).status).to.equal(201);
     expect((await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') })).status).to.equal(201);
     for (const [t, who, other] of [[ra, a.a, 'Bea Beta'], [rb, b.b, 'Anna Alfa']] as const) {
@@ -49,12 +59,7 @@ describe('a family split over two regions', () => {
   });
 
   it('keeps the family match of the two regions when region A brings its own families up to date (a BRP change of the child)', async () => {
-    const a = await setupArea(ra.baseUrl);
-    const b = await setupArea(rb.baseUrl);
-    const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
-    const child = (await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).body;
-    await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') });
-    await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body[0], 10_000, 'the family match in region A');
+    const { a, child } = await familyMatchInA();
     // What region A's processing of a BRP change does for the child (region/services/verification.ts): its links set again.
     // Region A alone holds no family match (one signal, one professional); the match of both regions is the national index's to end.
     const keys = ra.region.ctx.db.prepare('SELECT COUNT(*) FROM signal_family_keys WHERE signal_id = ?').pluck().get(child.id) as number;
@@ -67,12 +72,7 @@ describe('a family split over two regions', () => {
   });
 
   it('ends the family match in region A at once when its only signal in it goes, and keeps no contact details of region B', async () => {
-    const a = await setupArea(ra.baseUrl);
-    const b = await setupArea(rb.baseUrl);
-    const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
-    const child = (await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).body;
-    await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') });
-    const m = await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body[0], 10_000, 'the family match in region A');
+    const { a, child, match: m } = await familyMatchInA();
     const removed = await call(ra.baseUrl, 'POST', `/api/v1/signals/${child.id}/removal`, { ...as(a.a), body: { reason: 'risk-ended' } });
     expect(removed.status).to.equal(200);
     // At once, before the national index's feed says anything.
@@ -90,12 +90,10 @@ describe('family links the national index could not look up at delivery', () => 
     const nat = await startTestNational({ brp: { personenUrl: brp.personenUrl, apiKey: brp.apiKey, timeoutMs: 1000, retrySeconds: 1 } });
     const ra = await startTestRegion({ region: { id: 'regio-a', name: 'A' }, ...nationalSettings(nat.url) });
     const rb = await startTestRegion({ region: { id: 'regio-b', name: 'B' }, ...nationalSettings(nat.url) });
-    const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
     const pending = (): number => nat.national.ctx.db.prepare('SELECT COUNT(*) FROM family_lookups_pending').pluck().get() as number;
     try {
       const a = await setupArea(ra.baseUrl);
       const b = await setupArea(rb.baseUrl);
-      const body = (bsn: string, birthDate: string) => ({ bsn, birthDate, municipality: '0344', legalGroundConfirmed: true });
       expect((await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') })).status).to.equal(201);
       expect((await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') })).status).to.equal(201);
       // Both signals reach the national index; their links wait for the BRP, and no family match is made yet.
