@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import type { BsnVault } from '../../region/crypto/bsn-vault.js';
 import { isValidBsn } from '../../region/domain/bsn.js';
 import { isServiceNumber } from '../../region/domain/service-number.js';
-import { dateInZone, isCalendarDate } from '../../region/domain/calendar.js';
+import { dateInZone, isCalendarDate, minDate } from '../../region/domain/calendar.js';
 import { maxRemovalDate } from '../../region/domain/signal-rules.js';
 import { isMatch } from '../../region/domain/matching.js';
-import { archiveEnd, goesToArchive, type RemovalReason } from '../../region/domain/removal.js';
+import { archiveEnd, archiveStart, goesToArchive, type RemovalReason } from '../../region/domain/removal.js';
 import type { Db } from '../../region/store/db.js';
 import type { Ack, SignalEvent } from '../protocol/types.js';
 import { createBatchSnapshots, type BatchSnapshot, type Processed } from './batch-snapshot.js';
@@ -157,10 +157,11 @@ export function createNationalIndex(ctx: NationalContext) {
     }
   }
 
-  function removeSignal(row: SignalRow, reason: RemovalReason): void {
+  /** `removedOn`: the day the region removed it (never after today here); today for this index's own removals. */
+  function removeSignal(row: SignalRow, reason: RemovalReason, removedOn = today()): void {
     if (batch && row.youth_key) batch.touchYouth(row.youth_key);
     const was = { region_id: row.region_id, signal_id: row.signal_id, youth_key: row.youth_key!, professional: row.professional!, registered_at: row.registered_at };
-    if (goesToArchive(reason)) q.archive.run(at(), reason, archiveEnd(today(), row.turns23_on!), row.region_id, row.signal_id);
+    if (goesToArchive(reason)) q.archive.run(at(), reason, archiveEnd(archiveStart(reason, row.removal_date, removedOn), row.turns23_on!), row.region_id, row.signal_id);
     else q.erase.run(at(), reason, row.region_id, row.signal_id);
     if (row.youth_key) rematch(row.youth_key, row);
     family.forget(was);
@@ -225,7 +226,9 @@ export function createNationalIndex(ctx: NationalContext) {
         // correction) is destroyed before its archive ends, as in the region (7.1.4.6).
         if (existing.status === 'archived' && !goesToArchive(e.reason)) q.erase.run(at(), e.reason, region, e.signalId);
         if (existing.status !== 'active') return { eventId: e.eventId, result: 'accepted' };
-        removeSignal(existing, e.reason);
+        // The archive runs from the day the region removed it, not from the day its event arrived
+        // (a region that was cut off delivers days later).
+        removeSignal(existing, e.reason, minDate(dateInZone(new Date(e.occurredAt), ctx.timeZone), today()));
         return { eventId: e.eventId, result: 'accepted' };
       }
     }

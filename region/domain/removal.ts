@@ -24,3 +24,13 @@ export const ARCHIVE_YEARS = 5;
 export function archiveEnd(removedOn: CalendarDate, turns23: CalendarDate): CalendarDate {
   return minDate(addYears(removedOn, ARCHIVE_YEARS, 'earlier'), turns23);
 }
+
+/**
+ * The day an archived signal's 5 years run from (7.1.4.6): the day it was removed; for a signal
+ * whose term expired, its removal date, also when the removal itself came later (a removal run
+ * after the index was down, or an event that reached the national index days after it was sent),
+ * so that the archive never outlasts the 5 years from the day the law removed the signal.
+ */
+export function archiveStart(reason: RemovalReason, removalDate: CalendarDate | null, removedOn: CalendarDate): CalendarDate {
+  return reason === 'expired' && removalDate !== null ? minDate(removalDate, removedOn) : removedOn;
+}

@@ -1,6 +1,6 @@
 import { AppError, notFound } from '../errors.js';
 import { checkNewSignal, checkRemovalDate, checkSignalRequest } from '../domain/signal-rules.js';
-import { archiveEnd, goesToArchive, type RemovalReason } from '../domain/removal.js';
+import { archiveEnd, archiveStart, goesToArchive, type RemovalReason } from '../domain/removal.js';
 import { turns23On } from '../domain/youth.js';
 import { auditActor, today, type Actor, type RegionContext } from './context.js';
 import type { MatchService } from './matches.js';
@@ -208,7 +208,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
     if (row.status !== 'active') throw new AppError('SIGNAL_NOT_ACTIVE', `signal is ${row.status}, not active`, 409);
     const now = ctx.now().toISOString();
     if (goesToArchive(reason)) {
-      q.archive.run(now, reason, archiveEnd(today(ctx), row.turns23_on!), row.id);
+      q.archive.run(now, reason, archiveEnd(archiveStart(reason, row.removal_date, today(ctx)), row.turns23_on!), row.id);
     } else {
       q.erase.run(now, reason, row.id);
     }

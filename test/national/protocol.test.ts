@@ -298,6 +298,27 @@ describe('the reference national index over SOAP', () => {
     }
   });
 
+  it('runs an archive\'s five years from the day the region removed the signal, not from the day its event arrived (7.1.4.6)', async () => {
+    const clock = new TestClock();
+    const n = await startTestNational({}, clock.now);
+    try {
+      await soapCall(n.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', '111222333', 'pa'), registered('a2', '232262536', 'pa', { removalDate: '2026-04-01' })] });
+      // The region was cut off from this index for three weeks: both removals arrive on 2026-04-22.
+      clock.set('2026-04-22T10:00:00+02:00');
+      const removed = (signalId: string, occurredAt: string, reason: 'risk-ended' | 'expired') => ({ eventId: `rm-${signalId}`, kind: 'removed' as const, signalId, occurredAt, reason });
+      await soapCall(n.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [removed('a1', '2026-03-31T22:30:00.000Z', 'risk-ended'), removed('a2', '2026-04-02T03:00:00.000Z', 'expired')] });
+      const until = (id: string) => n.national.ctx.db.prepare('SELECT archive_until FROM signals WHERE signal_id = ?').pluck().get(id);
+      // 22:30 UTC on 31 March is 1 April in the Netherlands; an expired signal's archive runs from its removal date.
+      expect(until('a1')).to.equal('2031-04-01');
+      expect(until('a2')).to.equal('2031-04-01');
+      // A removal time past this index's own day counts from today.
+      await soapCall(n.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a3', '111222333', 'pa'), removed('a3', '2026-05-30T10:00:00.000Z', 'risk-ended')] });
+      expect(until('a3')).to.equal('2031-04-22');
+    } finally {
+      await n.close();
+    }
+  });
+
   it('answers a long poll as soon as a match event arrives', async () => {
     await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', '111222333', 'pa')] });
     const poll = soapCall(t.url, 'regio-a', 'HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 20 });

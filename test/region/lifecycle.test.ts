@@ -39,6 +39,13 @@ describe('automatic removal and archive (7.1.4.5, 7.1.4.6)', () => {
     expect(runAudit().at(-1)).to.deep.equal({ expired: 1, age23: 0, archiveDestroyed: 0, idempotencyKeysPruned: 0, deliveredEventsPruned: 0 });
   });
 
+  it('runs the archive of a signal removed days late (the index was down) from its removal date, not from the day of the run', async () => {
+    const a = await register(area.a, BSN[0], { removalDate: '2026-04-01' });
+    t.clock.set('2026-04-04T03:00:00+02:00');
+    expect((await t.region.scheduler.runLifecycle()).removal).to.deep.include({ expired: 1 });
+    expect(await get(area.a, a.id)).to.include({ status: 'archived', removalReason: 'expired', archiveUntil: '2031-04-01' });
+  });
+
   it('removes a signal without archive on the youth\'s 23rd birthday', async () => {
     const s = await register(area.a, BSN[0], { birthDate: '2003-06-01' });
     expect(s.removalDate).to.equal('2026-06-01');
