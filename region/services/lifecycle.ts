@@ -38,6 +38,8 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
       `UPDATE signals SET status = 'removed', youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL, archive_until = NULL
        WHERE id = ? AND status = 'archived'`,
     ),
+    // The history notices that named the archived signal (its professional and dates) to others who signalled the youth since.
+    dropHistoryNotices: db.prepare("DELETE FROM notices WHERE kind = 'history' AND json_extract(payload, '$.archivedSignalId') = ?"),
     notInformed: db.prepare<[string], { id: string; professional_id: string }>(
       `SELECT s.id, s.professional_id FROM signals s LEFT JOIN signal_informing i ON i.signal_id = s.id
        WHERE s.status = 'active' AND i.signal_id IS NULL AND s.informing_reminded_at IS NULL AND s.registered_at <= ?`,
@@ -48,9 +50,14 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
   };
   const system = { kind: 'system' } as const;
 
-  /** Destroys an archived signal: at the archive's end, or before it for `early` (death, objection, correction). */
+  /**
+   * Destroys an archived signal: at the archive's end, or before it for `early` (death, objection,
+   * correction). The history notices it gave go with it: they would keep who signalled the youth,
+   * and when, past the archive.
+   */
   const destroyArchived = db.transaction((id: string, early?: RemovalReason) => {
     if (q.destroy.run(id).changes === 0) return false;
+    q.dropHistoryNotices.run(id);
     if (early) outbox.removed(id, early);
     audit.record({ ...auditActor(system), action: 'signal.archive-destroy', objectType: 'signal', objectId: id, outcome: 'ok', detail: early ? { reason: early } : null }, ctx.now());
     return true;

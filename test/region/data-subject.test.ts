@@ -73,6 +73,20 @@ describe('data-subject requests (7.1.5.2)', () => {
     expect(left.n).to.equal(0);
   });
 
+  it('takes back the history notice the destroyed archive gave: after an objection no notice names its professional or dates', async () => {
+    const old = await register(area.c, BSN[0]);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
+    await register(area.a, BSN[0]);
+    const historyOfA = async () => (await call(t.baseUrl, 'GET', '/api/v1/notices', as(area.a))).body.filter((n: { kind: string }) => n.kind === 'history');
+    const before = await historyOfA();
+    expect(before).to.have.length(1);
+    expect(before[0].archivedSignal).to.have.property('registeredAt', old.registeredAt);
+    const r = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'objection' } });
+    expect(r.body).to.include({ destroyedArchived: 1 });
+    expect(await historyOfA()).to.deep.equal([]);
+    expect(t.region.ctx.db.prepare('SELECT COUNT(*) FROM notices WHERE payload LIKE ?').pluck().get(`%${old.id}%`)).to.equal(0);
+  });
+
   it('finds, reports and removes the signals of a youth registered without a BSN, named as at registration', async () => {
     const withoutBsn = { withoutBsn: { familyName: 'de Vries', sex: 'V' }, birthDate: '2012-05-04' };
     for (const who of [area.a, area.b]) {

@@ -69,6 +69,17 @@ describe('automatic removal and archive (7.1.4.5, 7.1.4.6)', () => {
     expect(history).to.deep.equal([]);
   });
 
+  it('takes back, with the archive, the history notice it gave to a professional who signalled the youth since', async () => {
+    const s = await register(area.a, BSN[0]);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${s.id}/removal`, { ...as(area.a), body: { reason: 'risk-ended' } });
+    await register(area.b, BSN[0]);
+    const historyOfB = async () => (await call(t.baseUrl, 'GET', '/api/v1/notices', as(area.b))).body.filter((n: { kind: string }) => n.kind === 'history');
+    expect(await historyOfB()).to.have.length(1);
+    t.clock.set('2031-03-02T00:10:00+01:00');
+    expect((await t.region.scheduler.runLifecycle()).removal!.archiveDestroyed).to.equal(1);
+    expect(await historyOfB()).to.deep.equal([]);
+  });
+
   it('destroys an archived signal earlier, when the youth turns 23', async () => {
     const s = await register(area.a, BSN[0], { birthDate: '2005-01-10' });
     await call(t.baseUrl, 'POST', `/api/v1/signals/${s.id}/removal`, { ...as(area.a), body: { reason: 'risk-ended' } });

@@ -179,6 +179,40 @@ describe('the database schema', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('drops, on upgrade, the history notices of archives destroyed before the upgrade and keeps those of archives still held', async () => {
+    const { openDatabase } = await import('../../region/store/db.js');
+    const { REGION_MIGRATIONS } = await import('../../region/store/migrations.js');
+    const { default: Database } = await import('better-sqlite3');
+    const dir = mkdtempSync(join(tmpdir(), 'vir-history-'));
+    try {
+      const file = join(dir, 'region.db');
+      const old = new Database(file);
+      const before = 11;
+      for (const m of REGION_MIGRATIONS.slice(0, before)) old.exec(m);
+      old.pragma(`user_version = ${before}`);
+      old.exec(`
+        INSERT INTO municipalities VALUES ('0344', 'Utrecht', 'C', 'c@example.org', '030', '2020-01-01T00:00:00Z');
+        INSERT INTO institutions (id, name, category, created_at) VALUES ('i1', 'I', 'jeugdhulp', '2020-01-01T00:00:00Z');
+        INSERT INTO professionals (id, institution_id, name, function, email, phone, authorised, created_at)
+          VALUES ('p1', 'i1', 'P', 'F', 'p@example.org', '030', 1, '2020-01-01T00:00:00Z');
+        INSERT INTO signals (id, municipality, professional_id, institution_id, status, registered_at, removed_at, removal_reason)
+          VALUES ('destroyed', '0344', 'p1', 'i1', 'removed', '2020-01-01T10:00:00Z', '2021-01-01T10:00:00Z', 'risk-ended');
+        INSERT INTO signals (id, youth_key, bsn_sealed, turns23_on, municipality, professional_id, institution_id, status, registered_at, removed_at, removal_reason, archive_until)
+          VALUES ('held', 'k', x'00', '2030-01-01', '0344', 'p1', 'i1', 'archived', '2024-01-01T10:00:00Z', '2025-01-01T10:00:00Z', 'risk-ended', '2030-01-01');
+        INSERT INTO notices (id, recipient_kind, recipient_id, kind, payload, created_at) VALUES
+          ('n1', 'professional', 'p2', 'history', '{"professionalIds":["p1"],"archivedSignalId":"destroyed"}', '2021-02-01T10:00:00Z'),
+          ('n2', 'professional', 'p2', 'history', '{"professionalIds":["p1"],"archivedSignalId":"held"}', '2025-02-01T10:00:00Z'),
+          ('n3', 'professional', 'p2', 'match', '{"professionalIds":["p1"]}', '2025-02-01T10:00:00Z');
+      `);
+      old.close();
+      const db = openDatabase(file, REGION_MIGRATIONS);
+      expect(db.prepare('SELECT id FROM notices ORDER BY id').pluck().all()).to.deep.equal(['n2', 'n3']);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('creates a new database with 4 KiB pages and leaves an existing one at its own page size', async () => {
     const { openDatabase, NEW_DATABASE_PAGE_SIZE } = await import('../../region/store/db.js');
     const { REGION_MIGRATIONS } = await import('../../region/store/migrations.js');
