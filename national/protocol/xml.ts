@@ -241,8 +241,16 @@ export const PATTERNS = {
   text: /^[\s\S]{1,200}$/,
 };
 
+/** Characters XML 1.0 cannot carry at all, not even as a character reference: control characters and lone surrogates. */
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
+
+/**
+ * Text as XML character data. A character XML 1.0 cannot carry becomes U+FFFD, so that a message
+ * is always well-formed: one stray control character in a professional's name, stored before the
+ * edges refused them, would otherwise make every event of their signals a Fault (a dead letter).
+ */
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return s.replace(NOT_IN_XML, '\uFFFD').replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
 
 /** One element in the vir namespace: text, or nested parts (already XML). Undefined values are left out. */

@@ -2,13 +2,14 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { INSTITUTION_CATEGORIES, INSTITUTION_CATEGORY_CODES } from '../domain/categories.js';
 import { AppError } from '../errors.js';
+import { CONTROL_CHARACTERS } from '../services/covenant-schemas.js';
 import { badge, button, dataList, errorSummary, fieldset, form, heading2, link, paragraph, parseForm, selectField, table, textField, type FieldErrors } from './forms.js';
 import { html } from './html.js';
 import { errorText } from './labels.js';
 import { principalOf, type PortalKit } from './kit.js';
 
 /** The covenant administrator: municipalities with their checkers, institutions and their professionals. */
-const name = z.string().trim().min(1, 'Vul de naam in.').max(200, 'Hoogstens 200 tekens.');
+const name = z.string().trim().min(1, 'Vul de naam in.').max(200, 'Hoogstens 200 tekens.').refine((v) => !CONTROL_CHARACTERS.test(v), 'Gebruik geen stuurtekens (zoals een tab of een nieuwe regel).');
 const email = z.email('Vul een e-mailadres in, zoals naam@organisatie.nl.').max(200);
 const phone = z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Vul een telefoonnummer in, zoals 030-1234567.');
 const municipalityForm = z.object({

@@ -1,22 +1,32 @@
 import { z } from 'zod';
 import { INSTITUTION_CATEGORY_CODES } from '../domain/categories.js';
 
+/**
+ * Control characters (C0, DEL, C1) and lone surrogates: no name holds them, a page cannot show
+ * them, and XML cannot carry them to the national index. The portal's forms use it too.
+ */
+export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/u;
+
+/** A name or function: trimmed, 1 to 200 characters, no control characters. */
+const plainText = () =>
+  z.string().trim().min(1, 'is required').max(200).refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters (such as a tab or line break)');
+
 /** Input shapes for the covenant area, shared by the admin API and the CLI's setup import. */
 const contact = {
-  name: z.string().trim().min(1, 'is required').max(200),
+  name: plainText(),
   email: z.email('must be an e-mail address').max(200),
   phone: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number such as 020-1234567'),
 };
 
 export const municipalityInput = z.strictObject({
   code: z.string().regex(/^\d{4}$/, 'must be the 4-digit CBS municipality code, e.g. 0363'),
-  name: z.string().trim().min(1, 'is required').max(200),
+  name: plainText(),
   checker: z.strictObject(contact),
 });
 export type MunicipalityInput = z.infer<typeof municipalityInput>;
 
 export const institutionInput = z.strictObject({
-  name: z.string().trim().min(1, 'is required').max(200),
+  name: plainText(),
   category: z.enum(INSTITUTION_CATEGORY_CODES, { error: `must be one of: ${INSTITUTION_CATEGORY_CODES.join(', ')}` }),
   coordinator: z.strictObject(contact).optional(),
 });
@@ -24,7 +34,7 @@ export type InstitutionInput = z.infer<typeof institutionInput>;
 
 export const professionalInput = z.strictObject({
   ...contact,
-  function: z.string().trim().min(1, 'is required').max(200),
+  function: plainText(),
 });
 export type ProfessionalInput = z.infer<typeof professionalInput>;
 

@@ -57,6 +57,14 @@ describe('the sync protocol codec', () => {
     expect(xmllint(detail).ok).to.equal(true);
   });
 
+  it('writes a well-formed message, with U+FFFD in their place, when a text holds characters XML cannot carry', async () => {
+    const odd = { ...registered('s1', '111222333', 'p1'), professional: { ...registered('s1', '111222333', 'p1').professional!, name: 'Jan\u0007 de \uD800Vries 😀', function: 'Jeugd\u0000arts' } };
+    const xml = encodeRequest('LeverMeldingen', { region: 'regio-a', events: [odd] });
+    expect(xmllint(bodyDocument(xml)).ok).to.equal(true);
+    const back = (await decodeRequest(xml)).request as { events: { professional: { name: string; function: string } }[] };
+    expect(back.events[0].professional).to.include({ name: 'Jan\uFFFD de \uFFFDVries 😀', function: 'Jeugd\uFFFDarts' });
+  });
+
   it('reads back a page of a reconcile and of the match snapshot as it wrote them', async () => {
     const page = { region: 'regio-a', after: 's0', upTo: 's5', withMatches: false, signals: [{ signalId: 's1', removalDate: '2028-03-02' }] };
     expect((await decodeRequest(encodeRequest('Reconcilieer', page))).request).to.deep.equal(page);

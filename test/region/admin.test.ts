@@ -35,6 +35,20 @@ describe('the covenant area through the admin API', () => {
     expect(list.body.map((m: { code: string }) => m.code)).to.deep.equal(['0344']);
   });
 
+  it('refuses a name or function with a control character, naming the field, and writes nothing', async () => {
+    const inst = await call(t.baseUrl, 'POST', '/api/v1/admin/institutions', { ...admin, body: { name: 'GGD\u0000', category: 'veilig-thuis' } });
+    expect(inst.status).to.equal(400);
+    expect(inst.body.error.message).to.equal('name: must not contain control characters (such as a tab or line break)');
+    const ok = await call(t.baseUrl, 'POST', '/api/v1/admin/institutions', { ...admin, body: { name: 'GGD', category: 'veilig-thuis' } });
+    const pro = { name: 'Jan\u0007 Bel', function: 'Jeugdarts', email: 'jan@ggd.example.org', phone: '030-1234567' };
+    for (const body of [pro, { ...pro, name: 'Jan Bel', function: 'Jeugd\u202Barts\u0085' }]) {
+      const r = await call(t.baseUrl, 'POST', `/api/v1/admin/institutions/${ok.body.id}/professionals`, { ...admin, body });
+      expect(r.status).to.equal(400);
+      expect(r.body.error.message).to.match(/^(name|function): must not contain control characters/);
+    }
+    expect((await call(t.baseUrl, 'GET', `/api/v1/admin/institutions/${ok.body.id}/professionals`, admin)).body).to.deep.equal([]);
+  });
+
   it('accepts only institutions of a designated category', async () => {
     const bad = await call(t.baseUrl, 'POST', '/api/v1/admin/institutions', { ...admin, body: { name: 'Sportclub', category: 'sport' } });
     expect(bad.status).to.equal(400);
