@@ -2,12 +2,15 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import express, { type Express, type Request } from 'express';
-import { decodeRequest, encodeFault, encodeResponse } from '../protocol/codec.js';
+import { decodeRequest, encodeFault, encodeResponse, eventsWithin } from '../protocol/codec.js';
 import { MAX_BODY_BYTES, MAX_WAIT_SECONDS, PROTOCOL_VERSION, SyncFault, type Operation, type RequestMap, type ResponseMap } from '../protocol/types.js';
 import { WSDL_TEMPLATE, XSD } from '../protocol/documents.js';
 import type { NationalConfig } from '../config.js';
 import type { Feed } from '../services/feed.js';
 import type { NationalContext, NationalIndex } from '../services/index.js';
+
+/** Room left for the envelope, the header and the answer's own elements around a feed's events. */
+const ANSWER_ENVELOPE_BYTES = 16 * 1024;
 
 /**
  * The national index's SOAP endpoint: POST /sync (document/literal), GET /sync?wsdl and ?xsd.
@@ -45,7 +48,8 @@ export function createSoapApp(config: NationalConfig, ctx: NationalContext, inde
         await feed.waitFor(region, Math.min(r.waitSeconds, MAX_WAIT_SECONDS) * 1000, abort.signal);
         answer = feed.read(region, r.after, r.max);
       }
-      return answer;
+      // The answer stays under the size a reader accepts (the envelope around the events is small).
+      return { ...answer, events: eventsWithin(answer.events, MAX_BODY_BYTES - ANSWER_ENVELOPE_BYTES) };
     },
     Reconcilieer: (region, r) => index.reconcile(region, r),
     HaalMatchstand: (region, r) => index.matchSnapshot(region, r),

@@ -63,6 +63,20 @@ const matchEvent = (m: MatchEvent): string =>
     ...m.ownSignalIds.map((id) => el('eigenMelding', id)), ...m.participants.map(participant),
   ]);
 
+/**
+ * The first of `events` that fit in `budget` bytes of XML, and at least one so that a feed always
+ * moves on: 500 events of matches with many signals (each lists the region's own signals in it)
+ * can pass the 4 MiB a reader accepts, and a region would then never read past them.
+ */
+export function eventsWithin(events: MatchEvent[], budget: number): MatchEvent[] {
+  let bytes = 0;
+  for (let i = 0; i < events.length; i++) {
+    bytes += Buffer.byteLength(matchEvent(events[i]));
+    if (bytes > budget && i > 0) return events.slice(0, i);
+  }
+  return events;
+}
+
 const requestBody: { [O in Operation]: (r: RequestMap[O]) => string } = {
   LeverMeldingen: (r) => [el('regio', r.region), ...r.events.map(signalEvent)].join(''),
   HaalMatches: (r) => [el('regio', r.region), el('naVolgnummer', r.after), el('maximum', r.max), el('wachttijd', r.waitSeconds)].join(''),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRequest, decodeResponse, encodeFault, encodeRequest, encodeResponse } from '../../national/protocol/codec.js';
 import { XSD_FILE } from '../../national/protocol/documents.js';
-import { NS, SyncFault } from '../../national/protocol/types.js';
+import { NS, SyncFault, type SignalEvent } from '../../national/protocol/types.js';
 import { rawSoap, registered, soapCall, startTestNational, type TestNational } from '../helpers/national.js';
 import { TestClock } from '../helpers/region.js';
 
@@ -325,6 +325,34 @@ describe('the reference national index over SOAP', () => {
     } finally {
       await n.close();
     }
+  });
+
+  it('keeps each feed answer under the 4 MiB a reader accepts, so that a region reads on past events of very large matches', async () => {
+    // 1,000 professionals of one region on one youth, then each signal removed: a 'left' event lists the region's own signals still in the match.
+    const ids = Array.from({ length: 1000 }, (_, i) => `big-${String(i).padStart(4, '0')}`);
+    const deliver = async (events: SignalEvent[]) => {
+      const acks = (await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events })).acks;
+      expect(acks.every((a) => a.result === 'accepted')).to.equal(true);
+    };
+    await deliver(ids.map((id, i) => registered(id, '111222333', `p${i}`)));
+    await deliver(ids.map((id) => ({ eventId: `rm-${id}`, kind: 'removed', signalId: id, occurredAt: '2026-03-03T09:00:00.000Z', reason: 'unjustified' })));
+    let fewer = false;
+    let after = 0;
+    let head = -1;
+    for (let reads = 0; after !== head && reads < 20; reads++) {
+      const raw = await rawSoap(t.url, 'regio-a', encodeRequest('HaalMatches', { region: 'regio-a', after, max: 500, waitSeconds: 0 }));
+      expect(raw.status).to.equal(200);
+      expect(Buffer.byteLength(raw.text)).to.be.at.most(4 * 1024 * 1024);
+      const answer = await decodeResponse('HaalMatches', raw.text);
+      expect(answer.events.length).to.be.greaterThan(0);
+      expect(answer.events[0].seq).to.equal(after + 1);
+      after = answer.events.at(-1)!.seq;
+      head = answer.head;
+      if (after < head && answer.events.length < 500) fewer = true;
+    }
+    expect(after).to.equal(head);
+    expect(head).to.be.greaterThan(1900);
+    expect(fewer, 'an answer was cut short of the 500 asked for').to.equal(true);
   });
 
   it('answers a long poll as soon as a match event arrives', async () => {
