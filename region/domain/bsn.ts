@@ -10,3 +10,16 @@ export function isValidBsn(value: string): boolean {
   sum -= Number(value[8]);
   return sum % 11 === 0;
 }
+
+/**
+ * Whether a free text (a checker's note, a key's label) holds a number that may be a BSN: nine
+ * digits, alone or grouped with spaces, dots or hyphens (111 222 333, 1112.22.333), that pass the
+ * elfproef. Such texts are refused: a BSN is never stored in plain text. About one in eleven
+ * nine-digit numbers passes by chance; the writer is asked to leave it out.
+ */
+export function mayHoldBsn(text: string): boolean {
+  for (const m of text.matchAll(/(?<![\d.-])\d(?:[ .-]?\d){8}(?![\d])/g)) {
+    if (isValidBsn(m[0].replace(/[ .-]/g, ''))) return true;
+  }
+  return false;
+}

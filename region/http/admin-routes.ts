@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { mayHoldBsn } from '../domain/bsn.js';
 import { z } from 'zod';
 import type { CovenantService } from '../services/covenant.js';
 import type { NoticeService } from '../services/notices.js';
@@ -9,7 +10,9 @@ import { noBody, parseInput } from './errors.js';
 /** The covenant administrator's API: municipalities, institutions, professionals, API keys. */
 export function adminRoutes(covenant: CovenantService, notices: NoticeService): Router {
   const r = Router();
-  const apiKeyInput = z.strictObject({ label: z.string().trim().max(100).optional() }).optional();
+  const apiKeyInput = z.strictObject({
+    label: z.string().trim().max(100).refine((v) => !mayHoldBsn(v), 'holds a number that may be a BSN: leave it out').optional(),
+  }).optional();
 
   r.post('/municipalities', (req, res) => {
     res.status(201).json(covenant.addMunicipality(admin(res), parseInput(municipalityInput, req.body)));

@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from 'express';
+import { mayHoldBsn } from '../domain/bsn.js';
 import { z } from 'zod';
 import { unauthorized } from '../errors.js';
 import type { RegionContext } from '../services/context.js';
@@ -12,10 +13,12 @@ const overdueQuery = z.strictObject({
   days: z.string({ error: 'must be a whole number of days' }).regex(/^\d{1,4}$/, 'must be a whole number of days').transform(Number)
     .pipe(z.number().max(3650, 'must be at most 3650 days')).optional(),
 });
-const escalationBody = z.strictObject({ note: z.string().trim().max(1000, 'at most 1000 characters (no names of youths)').optional() }).optional();
+const note = z.string().trim().max(1000, 'at most 1000 characters (no names of youths)')
+  .refine((v) => !mayHoldBsn(v), 'holds a number that may be a BSN: leave BSNs and names of youths out of a note').optional();
+const escalationBody = z.strictObject({ note }).optional();
 const outcomeBody = z.strictObject({
   outcome: z.enum(ESCALATION_OUTCOMES, { error: `must be one of: ${ESCALATION_OUTCOMES.join(', ')}` }),
-  note: z.string().trim().max(1000, 'at most 1000 characters (no names of youths)').optional(),
+  note,
 });
 
 export function requireChecker(ctx: RegionContext, checker: CheckerService): RequestHandler {

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { mayHoldBsn } from '../domain/bsn.js';
 import { z } from 'zod';
 import { ESCALATION_OUTCOMES } from '../services/checker.js';
 import { badge, button, dataList, form, heading2, link, paragraph, parseForm, selectField, table, textArea } from './forms.js';
@@ -12,7 +13,8 @@ import { describeNotice, noticeTitle } from './notice-view.js';
  * The municipality's checker (7.1.3.2): matches in their municipality, which of them are not
  * coordinated in time, escalations and their outcomes. Never a BSN; only their own municipality.
  */
-const noteText = z.string().trim().max(1000, 'Hoogstens 1000 tekens.').default('');
+const noteText = z.string().trim().max(1000, 'Hoogstens 1000 tekens.')
+  .refine((v) => !mayHoldBsn(v), 'De notitie bevat een nummer dat een BSN kan zijn. Laat BSN\'s en namen van jeugdigen weg.').default('');
 const escalateForm = z.object({ notitie: noteText });
 const outcomeForm = z.object({ uitkomst: z.enum(ESCALATION_OUTCOMES, { error: 'Kies een uitkomst.' }), notitie: noteText, match: z.string().regex(/^[0-9a-f-]{36}$/) });
 

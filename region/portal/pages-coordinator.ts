@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { mayHoldBsn } from '../domain/bsn.js';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { badge, button, dataList, form, heading2, link, paragraph, parseForm, selectField, table, textField } from './forms.js';
@@ -13,7 +14,9 @@ import { principalOf, type PortalKit } from './kit.js';
  */
 const authoriseForm = z.object({ bevoegd: z.enum(['ja', 'nee']) });
 const handoverForm = z.object({ van: z.string().min(1, 'Kies van wie.'), naar: z.string().min(1, 'Kies aan wie.') });
-const keyForm = z.object({ omschrijving: z.string().trim().max(100, 'Hoogstens 100 tekens.').default('') });
+const keyForm = z.object({
+  omschrijving: z.string().trim().max(100, 'Hoogstens 100 tekens.').refine((v) => !mayHoldBsn(v), 'De omschrijving bevat een nummer dat een BSN kan zijn. Laat dat weg.').default(''),
+});
 
 export function coordinatorStart(kit: PortalKit) {
   return (req: Request, res: Response): void => {

@@ -108,6 +108,23 @@ describe('coordination after a match', () => {
       expect(e.body.error.code).to.equal('MATCH_ENDED');
     });
 
+    it('refuses a checker\'s note that holds a number that may be a BSN, and stores nothing', async () => {
+      await register(area.a);
+      const s = await register(area.b);
+      const token = await checkerToken('0344');
+      for (const note of ['BSN 111222333 gebeld', 'jeugdige 1112.22.333', 'nr 111 222 333']) {
+        const e = await call(t.baseUrl, 'POST', `/api/v1/checker/matches/${s.matchId}/escalations`, { token, body: { note } });
+        expect(e.status).to.equal(400);
+        expect(e.body.error.message).to.equal('note: holds a number that may be a BSN: leave BSNs and names of youths out of a note');
+      }
+      expect((await call(t.baseUrl, 'GET', `/api/v1/checker/matches/${s.matchId}`, { token })).body.escalations).to.deep.equal([]);
+      // A number that fails the elfproef (a case number, a date) is fine.
+      const ok = await call(t.baseUrl, 'POST', `/api/v1/checker/matches/${s.matchId}/escalations`, { token, body: { note: 'Zaak 123456789, gebeld op 2026-03-02 om 10:00' } });
+      expect(ok.status).to.equal(201);
+      const outcome = await call(t.baseUrl, 'POST', `/api/v1/checker/escalations/${ok.body.id}/outcome`, { token, body: { outcome: 'other', note: 'zie 111222333' } });
+      expect(outcome.status).to.equal(400);
+    });
+
     it('lets the checker record an escalation and its outcome', async () => {
       await register(area.a);
       const s = await register(area.b);

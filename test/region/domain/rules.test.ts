@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isValidBsn } from '../../../region/domain/bsn.js';
+import { isValidBsn, mayHoldBsn } from '../../../region/domain/bsn.js';
 import { addYears, dateInZone, isCalendarDate } from '../../../region/domain/calendar.js';
 import { isMatch, linkCount } from '../../../region/domain/matching.js';
 import { archiveEnd, goesToArchive } from '../../../region/domain/removal.js';
@@ -14,6 +14,11 @@ describe('the rules of the law as plain functions', () => {
     expect(isValidBsn('000000000')).to.equal(false);
     expect(isValidBsn('12345678')).to.equal(false);
     expect(isValidBsn('12345678a')).to.equal(false);
+  });
+
+  it('finds a number that may be a BSN in a free text, alone or grouped, and not one that fails the elfproef', () => {
+    for (const text of ['111222333', 'bsn: 111222333.', 'BSN 111 222 333', '1112.22.333', 'tel 111-222-333 of zo']) expect(mayHoldBsn(text), text).to.equal(true);
+    for (const text of ['', 'Gebeld', '123456789', '1112223330', '0111222333', '30-06-2026 10:00', 'zaak 2026-000123']) expect(mayHoldBsn(text), text).to.equal(false);
   });
 
   it('knows real calendar dates', () => {
