@@ -190,6 +190,10 @@ export function createNationalIndex(ctx: NationalContext) {
         // the region counts it: not the UTC date of the timestamp, which is the day before for a
         // signal made between midnight and 01:00 (02:00 in summer) Dutch time.
         const registeredOn = dateInZone(new Date(registeredAt), ctx.timeZone);
+        // The rest of the region's rules for a new signal, checked again here: a signal the law does
+        // not allow must not make a match across regions and send contact details out (7.1.1.1).
+        if (e.turns23On <= registeredOn) return reject(e, 'TE_OUD', 'the youth was 23 or older when the signal was made (7.1.1.1)');
+        if (e.removalDate <= registeredOn) return reject(e, 'VERWIJDERDATUM_TE_VROEG', 'verwijderdatum must lie after the day of registration');
         if (e.removalDate > maxRemovalDate(registeredOn, e.turns23On)) {
           return reject(e, 'VERWIJDERDATUM_TE_LAAT', 'verwijderdatum lies past the legal maximum (7.1.4.5)');
         }
@@ -209,6 +213,10 @@ export function createNationalIndex(ctx: NationalContext) {
         const expiredHere = existing?.status === 'archived' && existing.removal_reason === 'expired' && !!e.removalDate && e.removalDate > today();
         if (!existing || (existing.status !== 'active' && !expiredHere)) return reject(e, 'ONBEKENDE_MELDING', 'no active signal with this meldingId');
         if (!e.removalDate || !isCalendarDate(e.removalDate) || e.removalDate > existing.turns23_on!) return reject(e, 'ONGELDIGE_VERWIJDERDATUM', 'verwijderdatum is missing or past the 23rd birthday');
+        // At most two years from the day of the extension (7.1.4.5), that day taken as the region took it.
+        if (e.removalDate > maxRemovalDate(dateInZone(new Date(e.occurredAt), ctx.timeZone), existing.turns23_on!)) {
+          return reject(e, 'VERWIJDERDATUM_TE_LAAT', 'verwijderdatum lies more than two years after the extension (7.1.4.5)');
+        }
         if (expiredHere) {
           q.revive.run(e.removalDate, region, e.signalId);
           if (batch) batch.touchYouth(existing.youth_key!);

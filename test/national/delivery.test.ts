@@ -78,6 +78,23 @@ describe('a batch of events at the national index', () => {
     ]);
   });
 
+  it('refuses a signal the law does not allow, so that it makes no match across regions: a youth already 23, a removal date before registration, an extension past two years', async () => {
+    const day = { registeredAt: '2026-03-02T09:00:00.000Z', occurredAt: '2026-03-02T09:00:00.000Z' };
+    const tooOld = registered('old', '111222333', 'p1', { ...day, turns23On: '2026-01-01', removalDate: '2025-12-01' });
+    const removedBefore = registered('early', '111222333', 'p2', { ...day, removalDate: '2026-03-02' });
+    const ok = registered('ok', '232262536', 'p3', day);
+    const r = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [tooOld, removedBefore, ok] });
+    expect(r.acks.map((a) => [a.eventId, a.result, a.code])).to.deep.equal([
+      [tooOld.eventId, 'rejected', 'TE_OUD'], [removedBefore.eventId, 'rejected', 'VERWIJDERDATUM_TE_VROEG'], [ok.eventId, 'accepted', undefined],
+    ]);
+    // The other region's signal on the first youth makes no match with the refused ones.
+    await soapCall(t.url, 'regio-b', 'LeverMeldingen', { region: 'regio-b', events: [registered('b1', '111222333', 'p9', day)] });
+    expect((await soapCall(t.url, 'regio-b', 'HaalMatches', { region: 'regio-b', after: 0, max: 10, waitSeconds: 0 })).events).to.deep.equal([]);
+    const extend = (eventId: string, removalDate: string) => ({ eventId, kind: 'extended' as const, signalId: 'ok', occurredAt: '2026-09-01T10:00:00.000Z', removalDate });
+    const ext = await soapCall(t.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [extend('x-late', '2028-09-02'), extend('x-ok', '2028-09-01')] });
+    expect(ext.acks.map((a) => [a.eventId, a.result, a.code])).to.deep.equal([['x-late', 'rejected', 'VERWIJDERDATUM_TE_LAAT'], ['x-ok', 'accepted', undefined]]);
+  });
+
   it('refuses a message with a registration moment that does not exist (SCHEMA, as the XSD does), and takes the other events sent on their own', async () => {
     const bad = registered('bad-moment', '111222333', 'p1', { registeredAt: '2026-13-01T10:00:00Z' });
     const good = registered('good', '232262536', 'p2');
