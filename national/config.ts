@@ -56,6 +56,8 @@ export const nationalConfigSchema = z.strictObject({
 
 export type NationalConfig = z.infer<typeof nationalConfigSchema>;
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
 /** Parses a config object; relative file names are resolved against `baseDir`. */
 export function parseNationalConfig(raw: unknown, baseDir = process.cwd()): NationalConfig {
   const parsed = nationalConfigSchema.safeParse(raw);
@@ -67,6 +69,10 @@ export function parseNationalConfig(raw: unknown, baseDir = process.cwd()): Nati
   const abs = (f: string): string => resolve(baseDir, f);
   if (!c.tls && !c.allowPlainHttp) throw new ConfigError('national config key tls: required (or set allowPlainHttp: true for development only)');
   if (c.mode === 'production' && c.allowPlainHttp) throw new ConfigError('national config key allowPlainHttp: not allowed in production');
+  // Without TLS a caller names its region in a header anyone can set: only this machine may call then.
+  if (!c.tls && !LOOPBACK.has(c.host)) {
+    throw new ConfigError(`national config key host: ${c.host} is not this machine alone; without TLS a caller's region is only a header, so plain HTTP listens on 127.0.0.1, ::1 or localhost (configure tls to listen on ${c.host})`);
+  }
   if (c.mode === 'production' && (!c.keys.bsnEncryption || !c.keys.bsnIndex)) throw new ConfigError('national config key keys: real BSN keys are required in production');
   if (c.tls) {
     for (const r of c.regions) if (!r.certFile) throw new ConfigError(`national config key regions.${r.id}.certFile: required with TLS`);

@@ -107,4 +107,12 @@ describe('the shipped federation configuration files', () => {
     expect(() => parseNationalConfig({ regions: [{ id: 'regio-a', name: 'A' }] })).to.throw(ConfigError, 'tls: required');
     expect(() => loadConfig({ REGION_NATIONAL_ENABLED: 'true', REGION_NATIONAL_URL: 'http://127.0.0.1:1/sync' })).to.throw(ConfigError, 'plain http needs national.allowPlainHttp');
   });
+
+  it('refuses a national index on plain HTTP that would listen beyond this machine, where anyone could name any region', () => {
+    const regions = [{ id: 'regio-a', name: 'A' }];
+    for (const host of ['0.0.0.0', '::', '192.168.1.10']) {
+      expect(() => parseNationalConfig({ host, allowPlainHttp: true, regions })).to.throw(ConfigError, `national config key host: ${host} is not this machine alone`);
+    }
+    for (const host of ['127.0.0.1', '::1', 'localhost']) expect(parseNationalConfig({ host, allowPlainHttp: true, regions }).host).to.equal(host);
+  });
 });
