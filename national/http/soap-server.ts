@@ -5,6 +5,7 @@ import express, { type Express, type Request } from 'express';
 import { decodeRequest, encodeFault, encodeResponse, eventsWithin } from '../protocol/codec.js';
 import { MAX_BODY_BYTES, MAX_WAIT_SECONDS, PROTOCOL_VERSION, SyncFault, type Operation, type RequestMap, type ResponseMap } from '../protocol/types.js';
 import { WSDL_TEMPLATE, XSD } from '../protocol/documents.js';
+import { escapeXml } from '../protocol/xml.js';
 import type { NationalConfig } from '../config.js';
 import type { Feed } from '../services/feed.js';
 import type { NationalContext, NationalIndex } from '../services/index.js';
@@ -65,7 +66,8 @@ export function createSoapApp(config: NationalConfig, ctx: NationalContext, inde
       return;
     }
     if ('wsdl' in req.query) {
-      res.type('text/xml').send(WSDL_TEMPLATE.replace('SERVICE_LOCATION', base));
+      // The Host header is the caller's text: escaped, and replaced as a whole ('$' patterns are not read).
+      res.type('text/xml').send(WSDL_TEMPLATE.replace('SERVICE_LOCATION', () => escapeXml(base)));
       return;
     }
     res.status(404).type('text/plain').send('use POST for SOAP, ?wsdl for the WSDL and ?xsd for the schema');

@@ -405,4 +405,22 @@ describe('the reference national index over SOAP', () => {
     const xsd = await (await fetch(`${t.url}?xsd`)).text();
     expect(xsd).to.contain('xs:schema');
   });
+
+  it('writes a Host header into the WSDL as text, so a forged one cannot add markup to it', async () => {
+    const { request } = await import('node:http');
+    const forged = 'evil.example"/><x a="$&';
+    const wsdl = await new Promise<string>((resolve, reject) => {
+      const u = new URL(`${t.url}?wsdl`);
+      request({ host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, headers: { host: forged } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(text));
+      }).on('error', reject).end();
+    });
+    expect(wsdl).to.contain('location="http://evil.example&quot;/&gt;&lt;x a=&quot;$&amp;/sync"');
+    const dir = mkdtempSync(join(tmpdir(), 'vir-wsdl-'));
+    writeFileSync(join(dir, 'service.wsdl'), wsdl);
+    const lint = spawnSync('xmllint', ['--noout', join(dir, 'service.wsdl')], { encoding: 'utf8' });
+    expect(lint.status, lint.stderr).to.equal(0);
+    expect(wsdl).not.to.contain('<x a=');
+  });
 });
