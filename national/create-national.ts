@@ -67,7 +67,7 @@ export function createNational(config: NationalConfig, options: NationalOptions 
     retrying = index
       .retryFamilyLookups()
       .then((r) => (r.found + r.unknown + r.stillUnavailable > 0 ? log.info(r, 'family links looked up again') : undefined))
-      .catch((err: Error) => log.error({ err: { name: err.name, message: err.message } }, 'looking up family links again failed'))
+      .catch((err: Error) => log.error({ err: { type: err.name, message: err.message } }, 'looking up family links again failed'))
       .finally(() => {
         retrying = null;
       });
@@ -80,7 +80,7 @@ export function createNational(config: NationalConfig, options: NationalOptions 
       for (const r of config.regions) feed.prune(r.id, before);
       log.info(counts, 'national removal run finished');
     } catch (err) {
-      log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'national removal run failed');
+      log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'national removal run failed');
     }
   }
 

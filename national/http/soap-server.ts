@@ -88,7 +88,7 @@ export function createSoapApp(config: NationalConfig, ctx: NationalContext, inde
       res.type('text/xml; charset=utf-8').send(encodeResponse(op, response as ResponseMap[typeof op], decoded.messageId));
     } catch (err) {
       const fault = err instanceof SyncFault ? err : new SyncFault('Server', 'INTERNE_FOUT', 'an internal error occurred; it has been logged');
-      if (!(err instanceof SyncFault)) ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'sync request failed');
+      if (!(err instanceof SyncFault)) ctx.log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'sync request failed');
       res.status(fault.httpStatus).type('text/xml; charset=utf-8').send(encodeFault(fault, relatesTo));
     }
   });

@@ -285,7 +285,7 @@ export function createNationalIndex(ctx: NationalContext) {
       try {
         return applyTx(region, e, links.get(e.eventId) ?? null);
       } catch (err) {
-        ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, region }, 'event failed');
+        ctx.log.error({ err: { type: (err as Error).name, message: (err as Error).message }, region }, 'event failed');
         return reject(e, 'VERWERKING_MISLUKT', 'the event could not be processed; it is safe to send again');
       }
     }),

@@ -65,7 +65,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(status).json({ error: { code: 'BAD_REQUEST', message: 'the request could not be read' } });
       return;
     }
-    log.error({ err: { name: (err as Error).name, stack: (err as Error).stack }, method: req.method, route: req.route?.path }, 'request failed');
+    log.error({ err: { type: (err as Error).name, stack: (err as Error).stack }, method: req.method, route: req.route?.path }, 'request failed');
     res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: 'an internal error occurred; it has been logged' } });
   };
 }

@@ -23,7 +23,7 @@ export function createScheduler(ctx: RegionContext, jobRuns: JobRuns, lifecycle:
     try {
       await runBrp();
     } catch (err) {
-      ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'population register run failed');
+      ctx.log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'population register run failed');
     }
   }
 
@@ -38,7 +38,7 @@ export function createScheduler(ctx: RegionContext, jobRuns: JobRuns, lifecycle:
     try {
       await runLifecycle();
     } catch (err) {
-      ctx.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'lifecycle run failed');
+      ctx.log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'lifecycle run failed');
     }
   }
 

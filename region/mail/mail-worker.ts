@@ -53,7 +53,7 @@ export function createMailWorker(ctx: RegionContext, queue: MailQueue, sender: (
     timer = setTimeout(() => {
       timer = null;
       runOnce()
-        .catch((err: Error) => ctx.log.error({ err: { name: err.name, message: err.message } }, 'mail run failed'))
+        .catch((err: Error) => ctx.log.error({ err: { type: err.name, message: err.message } }, 'mail run failed'))
         .finally(schedule);
     }, ctx.config.mail.pollMs);
   }

@@ -157,7 +157,7 @@ export function portalRoutes(s: RegionServices): Router {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return kit.render(req, res, status === 404 ? 'Pagina niet gevonden' : 'Verzoek niet te lezen', status === 404 ? kit.notFoundBody() : html`<p class="utrecht-paragraph">Het formulier kon niet gelezen worden (te groot of ongeldig).</p>`, status);
     }
-    ctx.log.error({ err: { name: (err as Error).name, stack: (err as Error).stack }, method: req.method, route: req.route?.path }, 'portal request failed');
+    ctx.log.error({ err: { type: (err as Error).name, stack: (err as Error).stack }, method: req.method, route: req.route?.path }, 'portal request failed');
     kit.render(req, res, 'Er ging iets mis', html`<p class="utrecht-paragraph">Er ging iets mis aan onze kant. Het is vastgelegd; probeer het later opnieuw.</p>`, 500);
   };
   r.use(onError);
