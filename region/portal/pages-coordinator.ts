@@ -70,7 +70,8 @@ export function coordinatorRoutes(kit: PortalKit): Router {
     const p = principalOf(res, 'coordinator');
     const back = '/portal/instelling/professionals';
     const f = parseForm(authoriseForm, req.body);
-    if (!f.ok || req.params.pid === p.actor.professionalId) return kit.redirect(res, back, { kind: 'error', text: 'U kunt uw eigen bevoegdheid niet wijzigen.' });
+    if (!f.ok) return kit.redirect(res, back, { kind: 'error', text: 'Kies of de professional bevoegd is (ja of nee).' });
+    if (req.params.pid === p.actor.professionalId) return kit.redirect(res, back, { kind: 'error', text: 'U kunt uw eigen bevoegdheid niet wijzigen.' });
     const yes = f.data.bevoegd === 'ja';
     kit.attempt(res, back, () => s.covenant.setAuthorised(p.actor, p.institutionId, req.params.pid, yes), yes ? 'De professional is bevoegd gemaakt.' : 'De bevoegdheid is ingetrokken.');
   });

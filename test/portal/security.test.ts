@@ -63,6 +63,10 @@ describe('the portal\'s access rules and login protection', function () {
     const page = await co.get('/portal/instelling/professionals');
     expect(page.text).to.contain('Anna Alfa').and.not.contain('Bea Beta');
     expect((await co.post(`/portal/instelling/professionals/${area.b.professionalId}/bevoegdheid`, { bevoegd: 'nee' })).status).to.equal(404);
+    // A bad value for a colleague is named as such, not as a change of the coordinator's own authorisation.
+    const odd = await co.post(`/portal/instelling/professionals/${area.a.professionalId}/bevoegdheid`, { bevoegd: 'misschien' });
+    expect(odd.location).to.equal('/portal/instelling/professionals');
+    expect((await co.get(odd.location!)).text).to.contain('Kies of de professional bevoegd is').and.not.contain('eigen bevoegdheid');
     expect((await co.post(`/portal/instelling/api-sleutels/${keyB.id}/intrekken`, {})).status).to.equal(404);
     expect((await co.get('/portal/meldingen')).status, 'a coordinator account is not a professional account').to.equal(404);
     const keys = (await call(t.baseUrl, 'GET', `/api/v1/admin/institutions/${area.b.institutionId}/api-keys`, { token: ADMIN_TOKEN })).body;
