@@ -49,6 +49,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(400).json({ error: { code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' } });
       return;
     }
+    if (type === 'charset.unsupported') {
+      res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as JSON in UTF-8 (leave out the charset, or give charset=utf-8)' } });
+      return;
+    }
+    if (type === 'encoding.unsupported') {
+      res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body uncompressed, or compressed with gzip or deflate' } });
+      return;
+    }
     if (type === 'entity.too.large') {
       res.status(413).json({ error: { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this endpoint accepts' } });
       return;

@@ -160,6 +160,17 @@ describe('bad input over HTTP', () => {
     expect((await call(t.baseUrl, 'GET', '/api/v1/admin/institutions', { token: ADMIN_TOKEN })).body).to.deep.equal([]);
   });
 
+  it('answers JSON in another character set, or in an unknown compression, with 415 saying what to send, and writes nothing', async () => {
+    const body = JSON.stringify({ name: 'GGZ', category: 'ggz' });
+    const latin1 = await call(t.baseUrl, 'POST', '/api/v1/admin/institutions', { token: ADMIN_TOKEN, rawBody: body, headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect(latin1.status).to.equal(415);
+    expect(latin1.body.error).to.deep.equal({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as JSON in UTF-8 (leave out the charset, or give charset=utf-8)' });
+    const compress = await call(t.baseUrl, 'POST', '/api/v1/admin/institutions', { token: ADMIN_TOKEN, rawBody: body, headers: { 'content-type': 'application/json', 'content-encoding': 'compress' } });
+    expect(compress.status).to.equal(415);
+    expect(compress.body.error.code).to.equal('UNSUPPORTED_MEDIA_TYPE');
+    expect((await call(t.baseUrl, 'GET', '/api/v1/admin/institutions', { token: ADMIN_TOKEN })).body).to.deep.equal([]);
+  });
+
   it('answers a missing body with a message that says what is required', async () => {
     const r = await call(t.baseUrl, 'POST', '/api/v1/admin/institutions', { token: ADMIN_TOKEN });
     expect(r.status).to.equal(400);
