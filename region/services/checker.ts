@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../errors.js';
 import { newSecret, secretHash } from '../crypto/tokens.js';
-import type { RegionContext } from './context.js';
+import { refusalsAudited, type RegionContext } from './context.js';
 import { SIGNAL_STILL_IN_MATCH, type MatchService } from './matches.js';
 
 /**
@@ -72,6 +72,25 @@ export function createCheckerService(ctx: RegionContext, matches: MatchService) 
     }
   }
 
+  const escalateTx = db.transaction((actor: CheckerActor, matchId: string, note: string | null) => {
+    requireMatchOfMunicipality(actor, matchId);
+    // There is no contact left to follow up once the match ended (fewer than two professionals).
+    if (matches.view(matchId, '')?.status !== 'active') throw new AppError('MATCH_ENDED', 'this match has ended: there is no contact to follow up', 409);
+    const id = randomUUID();
+    q.insertEscalation.run(id, matchId, actor.municipality, note, ctx.now().toISOString());
+    record(actor, 'checker.escalate', 'match', matchId);
+    return escalationView(q.escalation.get(id, actor.municipality)!);
+  });
+
+  const resolveTx = db.transaction((actor: CheckerActor, escalationId: string, outcome: EscalationOutcome, note: string | null) => {
+    const e = q.escalation.get(escalationId, actor.municipality);
+    if (!e) throw notFound('escalation');
+    if (e.resolved_at) throw new AppError('ESCALATION_RESOLVED', 'this escalation already has an outcome', 409);
+    q.resolve.run(outcome, note, ctx.now().toISOString(), escalationId);
+    record(actor, 'checker.escalation-outcome', 'escalation', escalationId);
+    return escalationView(q.escalation.get(escalationId, actor.municipality)!);
+  });
+
   return {
     createToken: db.transaction((code: string, auditActorId: string) => {
       if (!q.municipality.get(code)) throw notFound('municipality');
@@ -100,23 +119,10 @@ export function createCheckerService(ctx: RegionContext, matches: MatchService) 
       record(actor, 'checker.match', 'match', matchId);
       return checkerMatchView(actor, matchId);
     },
-    escalate: db.transaction((actor: CheckerActor, matchId: string, note: string | null) => {
-      requireMatchOfMunicipality(actor, matchId);
-      // There is no contact left to follow up once the match ended (fewer than two professionals).
-      if (matches.view(matchId, '')?.status !== 'active') throw new AppError('MATCH_ENDED', 'this match has ended: there is no contact to follow up', 409);
-      const id = randomUUID();
-      q.insertEscalation.run(id, matchId, actor.municipality, note, ctx.now().toISOString());
-      record(actor, 'checker.escalate', 'match', matchId);
-      return escalationView(q.escalation.get(id, actor.municipality)!);
-    }),
-    resolve: db.transaction((actor: CheckerActor, escalationId: string, outcome: EscalationOutcome, note: string | null) => {
-      const e = q.escalation.get(escalationId, actor.municipality);
-      if (!e) throw notFound('escalation');
-      if (e.resolved_at) throw new AppError('ESCALATION_RESOLVED', 'this escalation already has an outcome', 409);
-      q.resolve.run(outcome, note, ctx.now().toISOString(), escalationId);
-      record(actor, 'checker.escalation-outcome', 'escalation', escalationId);
-      return escalationView(q.escalation.get(escalationId, actor.municipality)!);
-    }),
+    escalate: (actor: CheckerActor, matchId: string, note: string | null) =>
+      refusalsAudited(ctx, { actorKind: 'checker', actorId: actor.tokenId, action: 'checker.escalate', objectType: 'match', objectId: matchId, detail: { municipality: actor.municipality } }, () => escalateTx(actor, matchId, note)),
+    resolve: (actor: CheckerActor, escalationId: string, outcome: EscalationOutcome, note: string | null) =>
+      refusalsAudited(ctx, { actorKind: 'checker', actorId: actor.tokenId, action: 'checker.escalation-outcome', objectType: 'escalation', objectId: escalationId, detail: { municipality: actor.municipality } }, () => resolveTx(actor, escalationId, outcome, note)),
   };
 }
 

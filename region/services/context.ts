@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { RegionConfig } from '../../config/load.js';
 import type { BsnVault } from '../crypto/bsn-vault.js';
 import { dateInZone, type CalendarDate } from '../domain/calendar.js';
-import type { AuditLog } from '../store/audit.js';
+import { AppError } from '../errors.js';
+import type { AuditEntry, AuditLog } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 
 /** What every service of one regional index shares; built once by createRegion. */
@@ -36,5 +37,19 @@ export function auditActor(actor: Actor): { actorKind: Actor['kind']; actorId: s
       return { actorKind: 'admin', actorId: actor.tokenId, institutionId: null };
     case 'system':
       return { actorKind: 'system', actorId: null, institutionId: null };
+  }
+}
+
+/**
+ * Runs `work` (a transaction); when it refuses the caller (an AppError: not theirs, not found,
+ * invalid), the refusal is audited after the rollback, so an attempt on data that is not the
+ * caller's leaves a trace as a read of it does.
+ */
+export function refusalsAudited<T>(ctx: Pick<RegionContext, 'audit' | 'now'>, entry: Omit<AuditEntry, 'outcome'>, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof AppError) ctx.audit.record({ ...entry, outcome: `rejected:${err.code}` }, ctx.now());
+    throw err;
   }
 }

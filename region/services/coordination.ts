@@ -1,7 +1,7 @@
 import { AppError, notFound } from '../errors.js';
 import { isCoordinated, pickRegievoerder, type CoordinationParticipant } from '../domain/coordination.js';
 import type { InstitutionCategory } from '../domain/categories.js';
-import { auditActor, type Actor, type RegionContext } from './context.js';
+import { auditActor, refusalsAudited, type Actor, type RegionContext } from './context.js';
 import type { NoticeService } from './notices.js';
 
 /**
@@ -53,6 +53,26 @@ export function createCoordinationService(ctx: RegionContext, notices: NoticeSer
     return m;
   }
 
+  const setRegievoerderTx = db.transaction((actor: ProfessionalActor, matchId: string, professionalId: string) => {
+    requireParticipant(actor, matchId);
+    const ids = participantIds(matchId);
+    if (!ids.includes(professionalId)) {
+      throw new AppError('NOT_A_PARTICIPANT', 'the regievoerder must be one of the professionals in this match', 422);
+    }
+    q.setRegievoerder.run(professionalId, at(), actor.professionalId, matchId);
+    for (const p of ids) {
+      if (p !== actor.professionalId) notices.toProfessional(p, 'regievoerder', matchId, { professionalIds: [professionalId] });
+    }
+    audit.record({ ...auditActor(actor), action: 'match.regievoerder', objectType: 'match', objectId: matchId, outcome: 'ok' }, ctx.now());
+  });
+
+  const recordContactTx = db.transaction((actor: ProfessionalActor, matchId: string) => {
+    requireParticipant(actor, matchId);
+    q.addContact.run(matchId, actor.professionalId, at());
+    refreshCoordinated(matchId);
+    audit.record({ ...auditActor(actor), action: 'match.contact', objectType: 'match', objectId: matchId, outcome: 'ok' }, ctx.now());
+  });
+
   return {
     /** After the participants of a match changed: apply the decision rule where no regievoerder is left, and refresh "coordinated". */
     participantsChanged(matchId: string, leftProfessionalId?: string): void {
@@ -79,25 +99,11 @@ export function createCoordinationService(ctx: RegionContext, notices: NoticeSer
       refreshCoordinated(matchId);
     },
 
-    setRegievoerder: db.transaction((actor: ProfessionalActor, matchId: string, professionalId: string) => {
-      requireParticipant(actor, matchId);
-      const ids = participantIds(matchId);
-      if (!ids.includes(professionalId)) {
-        throw new AppError('NOT_A_PARTICIPANT', 'the regievoerder must be one of the professionals in this match', 422);
-      }
-      q.setRegievoerder.run(professionalId, at(), actor.professionalId, matchId);
-      for (const p of ids) {
-        if (p !== actor.professionalId) notices.toProfessional(p, 'regievoerder', matchId, { professionalIds: [professionalId] });
-      }
-      audit.record({ ...auditActor(actor), action: 'match.regievoerder', objectType: 'match', objectId: matchId, outcome: 'ok' }, ctx.now());
-    }),
+    setRegievoerder: (actor: ProfessionalActor, matchId: string, professionalId: string) =>
+      refusalsAudited(ctx, { ...auditActor(actor), action: 'match.regievoerder', objectType: 'match', objectId: matchId }, () => setRegievoerderTx(actor, matchId, professionalId)),
 
-    recordContact: db.transaction((actor: ProfessionalActor, matchId: string) => {
-      requireParticipant(actor, matchId);
-      q.addContact.run(matchId, actor.professionalId, at());
-      refreshCoordinated(matchId);
-      audit.record({ ...auditActor(actor), action: 'match.contact', objectType: 'match', objectId: matchId, outcome: 'ok' }, ctx.now());
-    }),
+    recordContact: (actor: ProfessionalActor, matchId: string) =>
+      refusalsAudited(ctx, { ...auditActor(actor), action: 'match.contact', objectType: 'match', objectId: matchId }, () => recordContactTx(actor, matchId)),
 
     /** The coordination part of a match's view. */
     state(matchId: string) {

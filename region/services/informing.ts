@@ -1,7 +1,7 @@
 import { AppError, notFound } from '../errors.js';
 import { addYears, isCalendarDate } from '../domain/calendar.js';
 import { ageFromTurns23, partiesToInform, type InformedParty, type InformingMethod } from '../domain/informing.js';
-import { auditActor, today, type Actor, type RegionContext } from './context.js';
+import { auditActor, refusalsAudited, today, type Actor, type RegionContext } from './context.js';
 
 /**
  * Informatieplicht (7.1.5.1): the professional records whom they informed of the signal, when
@@ -59,22 +59,25 @@ export function createInformingService(ctx: RegionContext) {
     recordedAt: row.recorded_at,
   });
 
+  const recordTx = db.transaction((actor: ProfessionalActor, signalId: string, input: InformingInput) => {
+    const s = q.signal.get(signalId);
+    if (!s || s.professional_id !== actor.professionalId) throw notFound('signal');
+    if (s.status !== 'active') throw new AppError('SIGNAL_NOT_ACTIVE', `signal is ${s.status}, not active`, 409);
+    if (!isCalendarDate(input.informedOn)) throw new AppError('VALIDATION_ERROR', 'informedOn: must be a date in the form YYYY-MM-DD', 400);
+    const day = today(ctx);
+    if (input.informedOn > day) throw new AppError('INFORMED_IN_FUTURE', 'informedOn lies in the future', 400);
+    // Before the signal is fine (the guidance is to inform beforehand where possible); before the youth was born is a typing error.
+    if (input.informedOn < addYears(s.turns23_on!, -23, 'earlier')) throw new AppError('INFORMED_BEFORE_BIRTH', 'informedOn lies before the youth was born: check the date', 400);
+    const derived = partiesToInform(ageFromTurns23(s.turns23_on!, input.informedOn));
+    const informed = input.informed && input.informed.length > 0 ? [...new Set(input.informed)].sort() : derived;
+    q.upsert.run(signalId, JSON.stringify(informed), input.informedOn, input.method, ctx.now().toISOString());
+    audit.record({ ...auditActor(actor), action: 'signal.informing', objectType: 'signal', objectId: signalId, outcome: 'ok' }, ctx.now());
+    return view(signalId, q.get.get(signalId)!, derived);
+  });
+
   return {
-    record: db.transaction((actor: ProfessionalActor, signalId: string, input: InformingInput) => {
-      const s = q.signal.get(signalId);
-      if (!s || s.professional_id !== actor.professionalId) throw notFound('signal');
-      if (s.status !== 'active') throw new AppError('SIGNAL_NOT_ACTIVE', `signal is ${s.status}, not active`, 409);
-      if (!isCalendarDate(input.informedOn)) throw new AppError('VALIDATION_ERROR', 'informedOn: must be a date in the form YYYY-MM-DD', 400);
-      const day = today(ctx);
-      if (input.informedOn > day) throw new AppError('INFORMED_IN_FUTURE', 'informedOn lies in the future', 400);
-      // Before the signal is fine (the guidance is to inform beforehand where possible); before the youth was born is a typing error.
-      if (input.informedOn < addYears(s.turns23_on!, -23, 'earlier')) throw new AppError('INFORMED_BEFORE_BIRTH', 'informedOn lies before the youth was born: check the date', 400);
-      const derived = partiesToInform(ageFromTurns23(s.turns23_on!, input.informedOn));
-      const informed = input.informed && input.informed.length > 0 ? [...new Set(input.informed)].sort() : derived;
-      q.upsert.run(signalId, JSON.stringify(informed), input.informedOn, input.method, ctx.now().toISOString());
-      audit.record({ ...auditActor(actor), action: 'signal.informing', objectType: 'signal', objectId: signalId, outcome: 'ok' }, ctx.now());
-      return view(signalId, q.get.get(signalId)!, derived);
-    }),
+    record: (actor: ProfessionalActor, signalId: string, input: InformingInput) =>
+      refusalsAudited(ctx, { ...auditActor(actor), action: 'signal.informing', objectType: 'signal', objectId: signalId }, () => recordTx(actor, signalId, input)),
 
     /** The acting professional's active signals that nobody was informed of yet. */
     outstanding(actor: ProfessionalActor) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 
 interface AuditRow {
   seq: number;
@@ -60,6 +60,27 @@ describe('the audit log', () => {
     expect(outcomes).to.include('rejected:INVALID_BSN');
     expect(rows().find((r) => r.actor_id === area.b.professionalId && r.action === 'signal.read')?.outcome).to.equal('rejected:NOT_FOUND');
     expect(outcomes).to.include('denied:bad-key');
+  });
+
+  it('records refused writes on data that is not the caller\'s: informing, regievoerder, contact, and a checker\'s escalation elsewhere', async () => {
+    const s = (await register(area.a, BSN[0])).body;
+    const m = (await register(area.b, BSN[0])).body;
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${s.id}/informing`, { ...as(area.b), body: { informedOn: '2026-03-02', method: 'phone' } });
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${s.id}/informing`, { ...as(area.a), body: { informedOn: '2099-01-01', method: 'phone' } });
+    await call(t.baseUrl, 'POST', `/api/v1/matches/${m.matchId}/regievoerder`, { ...as(area.c), body: { professionalId: area.c.professionalId } });
+    await call(t.baseUrl, 'POST', `/api/v1/matches/${m.matchId}/contact`, as(area.c));
+    const token = (await call(t.baseUrl, 'POST', '/api/v1/admin/municipalities/0356/checker-tokens', { token: ADMIN_TOKEN })).body.token as string;
+    await call(t.baseUrl, 'POST', `/api/v1/checker/matches/${m.matchId}/escalations`, { token, body: { note: 'Gebeld' } });
+    await call(t.baseUrl, 'POST', '/api/v1/checker/escalations/00000000-0000-0000-0000-000000000000/outcome', { token, body: { outcome: 'other' } });
+    const refused = rows().filter((r) => r.outcome.startsWith('rejected:')).map((r) => [r.actor_kind, r.actor_id === null ? null : r.actor_id === area.a.professionalId ? 'A' : r.actor_id === area.b.professionalId ? 'B' : r.actor_id === area.c.professionalId ? 'C' : 'checker', r.action, r.object_id === s.id ? 'signal' : r.object_id === m.matchId ? 'match' : r.object_id, r.outcome]);
+    expect(refused).to.deep.equal([
+      ['professional', 'B', 'signal.informing', 'signal', 'rejected:NOT_FOUND'],
+      ['professional', 'A', 'signal.informing', 'signal', 'rejected:INFORMED_IN_FUTURE'],
+      ['professional', 'C', 'match.regievoerder', 'match', 'rejected:NOT_FOUND'],
+      ['professional', 'C', 'match.contact', 'match', 'rejected:NOT_FOUND'],
+      ['checker', 'checker', 'checker.escalate', 'match', 'rejected:NOT_FOUND'],
+      ['checker', 'checker', 'checker.escalation-outcome', '00000000-0000-0000-0000-000000000000', 'rejected:NOT_FOUND'],
+    ]);
   });
 
   it('refuses to update or delete an audit entry', async () => {
