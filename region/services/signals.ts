@@ -2,7 +2,7 @@ import { AppError, notFound } from '../errors.js';
 import { checkNewSignal, checkRemovalDate, checkSignalRequest } from '../domain/signal-rules.js';
 import { archiveEnd, archiveStart, goesToArchive, type RemovalReason } from '../domain/removal.js';
 import { turns23On } from '../domain/youth.js';
-import { auditActor, today, type Actor, type RegionContext } from './context.js';
+import { auditActor, refusalsAudited, today, type Actor, type RegionContext } from './context.js';
 import type { MatchService } from './matches.js';
 import type { NoticeService } from './notices.js';
 import type { Outbox } from './outbox.js';
@@ -122,12 +122,7 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
 
   /** Runs a change; a refused change is audited with its code, outside the rolled-back transaction. */
   function audited<T>(actor: Actor, action: string, objectId: string | null, work: () => T): T {
-    try {
-      return work();
-    } catch (err) {
-      if (err instanceof AppError) record(actor, action, objectId, `rejected:${err.code}`);
-      throw err;
-    }
+    return refusalsAudited(ctx, { ...auditActor(actor), action, objectType: 'signal', objectId, detail: null }, work);
   }
 
   function checkMunicipality(code: string): void {
