@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { serviceNumber, ServiceNumberInputError } from '../domain/service-number.js';
+import { CONTROL_CHARACTERS } from '../services/covenant-schemas.js';
 
 /**
  * How a request names a youth: the BSN, or for a youth without one the facts the
@@ -12,7 +13,9 @@ export const youthFields = {
   bsn: z.string({ error: 'must be a string of 9 digits' }).optional(),
   withoutBsn: z
     .strictObject({
-      familyName: z.string({ error: 'must be the family name as in the youth\'s papers' }).min(1).max(200),
+      familyName: z.string({ error: 'must be the family name as in the youth\'s papers' }).min(1).max(200)
+        // U+FFFD stands where the body held bytes that are not UTF-8: the name's letters are lost, and with them the youth's number.
+        .refine((v) => !v.includes('\uFFFD') && !CONTROL_CHARACTERS.test(v), 'holds characters that are not text: send the body as UTF-8, and the name as in the youth\'s papers'),
       sex: z.enum(['M', 'V', 'O'], { error: 'must be M, V or O (onbekend)' }),
     })
     .optional(),

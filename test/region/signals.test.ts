@@ -199,6 +199,17 @@ describe('youths without a BSN (Besluit Jeugdwet 7.3.1)', () => {
     expect(other.body.matchId).to.equal(null);
   });
 
+  it('refuses a family name whose bytes were not UTF-8, instead of deriving the youth\'s number from the letters left', async () => {
+    const raw = Buffer.concat([Buffer.from('{"withoutBsn":{"familyName":"Jan'), Buffer.from([0xff, 0xfe]), Buffer.from('sen","sex":"V"},"birthDate":"2013-06-07","municipality":"0344","legalGroundConfirmed":true}')]);
+    const r = await fetch(`${t.baseUrl}/api/v1/signals`, {
+      method: 'POST', body: raw,
+      headers: { authorization: `Bearer ${area.a.token}`, 'x-professional-id': area.a.professionalId, 'content-type': 'application/json' },
+    });
+    expect(r.status).to.equal(400);
+    expect((await r.json()).error.message).to.equal('withoutBsn.familyName: holds characters that are not text: send the body as UTF-8, and the name as in the youth\'s papers');
+    expect((await call(t.baseUrl, 'GET', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId })).body).to.deep.equal([]);
+  });
+
   it('asks for a BSN or the facts for a service number, not both and not neither', async () => {
     const neither = await register(area.a, {});
     expect(neither.status).to.equal(400);
