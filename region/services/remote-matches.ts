@@ -52,6 +52,9 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     ),
     remoteCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM remote_participants WHERE match_id = ? AND left_at IS NULL'),
     localPros: db.prepare<[string], { professional_id: string }>('SELECT DISTINCT professional_id FROM match_participants WHERE match_id = ? AND left_at IS NULL'),
+    localMunicipalities: db.prepare<[string], string>(
+      'SELECT DISTINCT s.municipality FROM match_participants mp JOIN signals s ON s.id = mp.signal_id WHERE mp.match_id = ? AND mp.left_at IS NULL ORDER BY s.municipality',
+    ).pluck(),
     remoteKeys: db.prepare<[string], string>('SELECT participant_key FROM remote_participants WHERE national_match_id = ? AND left_at IS NULL').pluck(),
     remoteOf: db.prepare<[string], { contact: string }>('SELECT contact FROM remote_participants WHERE match_id = ? AND left_at IS NULL ORDER BY joined_at'),
     endMatch: db.prepare("UPDATE matches SET status = 'ended', ended_at = ?, youth_key = NULL WHERE id = ? AND status = 'active'"),
@@ -126,8 +129,9 @@ export function createRemoteMatches(ctx: RegionContext, notices: NoticeService, 
     if (created) {
       const all = q.remoteOf.all(matchId).map((r) => JSON.parse(r.contact) as RemoteContact);
       for (const p of locals) notices.toProfessional(p, 'match', matchId, { family: event.family, professionalIds: locals.filter((o) => o !== p), remote: all });
-      for (const municipality of new Set(q.activeSignals.all(youthKey!).map((s) => s.municipality))) {
-        notices.toChecker(municipality, 'match', matchId, { municipality, participantCount: locals.length + all.length });
+      // Every municipality of the region's signals in the match: in a family match, of each youth (7.1.3.2).
+      for (const municipality of q.localMunicipalities.all(matchId)) {
+        notices.toChecker(municipality, 'match', matchId, { municipality, participantCount: locals.length + all.length, ...(event.family ? { family: true } : {}) });
       }
     } else if (fresh.length > 0) {
       for (const p of locals) notices.toProfessional(p, 'participant-joined', matchId, { family: event.family, remote: fresh.map(remoteContact) });

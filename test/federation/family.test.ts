@@ -71,6 +71,21 @@ describe('a family split over two regions', () => {
     expect((await call(ra.baseUrl, 'GET', '/api/v1/notices', as(a.a))).body).to.have.length(1);
   });
 
+  it('tells the checker of every municipality of region A\'s youths in a family match across regions, with the family flag (7.1.3.2)', async () => {
+    const a = await setupArea(ra.baseUrl);
+    const b = await setupArea(rb.baseUrl);
+    // One professional in region A on both children, in two municipalities: no match in region A alone.
+    await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: body(CHILD, '2012-05-14') });
+    await call(ra.baseUrl, 'POST', '/api/v1/signals', { ...as(a.a), body: { ...body(SIBLING, '2014-09-01'), municipality: '0356' } });
+    await call(rb.baseUrl, 'POST', '/api/v1/signals', { ...as(b.b), body: body(SIBLING, '2014-09-01') });
+    const family = await eventually(async () => (await call(ra.baseUrl, 'GET', '/api/v1/matches', as(a.a))).body.find((m: { kind: string }) => m.kind === 'family'), 10_000, 'the family match in region A');
+    for (const code of ['0344', '0356']) {
+      const token = (await call(ra.baseUrl, 'POST', `/api/v1/admin/municipalities/${code}/checker-tokens`, { token: ADMIN_TOKEN })).body.token as string;
+      const notices = (await call(ra.baseUrl, 'GET', '/api/v1/checker/notices', { token })).body as { kind: string; matchId: string; family?: boolean }[];
+      expect(notices.find((n) => n.matchId === family.id), code).to.deep.include({ kind: 'match', family: true });
+    }
+  });
+
   it('ends the family match in region A at once when its only signal in it goes, and keeps no contact details of region B', async () => {
     const { a, child, match: m } = await familyMatchInA();
     const removed = await call(ra.baseUrl, 'POST', `/api/v1/signals/${child.id}/removal`, { ...as(a.a), body: { reason: 'risk-ended' } });
