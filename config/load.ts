@@ -233,6 +233,11 @@ export function loadConfig(env: Env = process.env, overrides: Json = {}): Region
   let own: Json = env.REGION_CONFIG ? readJson(resolve(env.REGION_CONFIG), env.REGION_CONFIG) : {};
   own = merge(merge(own, fromEnv(env)), overrides);
   const raw = merge(readJson(DEFAULT_CONFIG_FILE, DEFAULT_CONFIG_FILE), own);
+  // Links in e-mails (an account's set-up link, a notice) point at this server unless the deployment names its public address.
+  if ((own.mail as Json | undefined)?.portalBaseUrl === undefined && typeof raw.port === 'number' && typeof raw.host === 'string') {
+    const host = raw.host === '0.0.0.0' || raw.host === '::' ? '127.0.0.1' : raw.host.includes(':') ? `[${raw.host}]` : raw.host;
+    (raw.mail as Json).portalBaseUrl = `http://${host}:${raw.port}`;
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -103,6 +103,13 @@ describe('the shipped federation configuration files', () => {
     }
   });
 
+  it('points the links in e-mails at the port the server listens on, unless the deployment names its public address', () => {
+    expect(loadConfig({ PORT: '18080' }).mail.portalBaseUrl).to.equal('http://127.0.0.1:18080');
+    expect(loadConfig({ REGION_CONFIG: 'config/region-a.demo.json' }).mail.portalBaseUrl).to.equal('http://127.0.0.1:8081');
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '9000' }).mail.portalBaseUrl).to.equal('http://127.0.0.1:9000');
+    expect(loadConfig({ PORT: '18080', REGION_PORTAL_URL: 'https://vir.example.org' }).mail.portalBaseUrl).to.equal('https://vir.example.org');
+  });
+
   it('refuse a national index without TLS unless plain HTTP is asked for explicitly', () => {
     expect(() => parseNationalConfig({ regions: [{ id: 'regio-a', name: 'A' }] })).to.throw(ConfigError, 'tls: required');
     expect(() => loadConfig({ REGION_NATIONAL_ENABLED: 'true', REGION_NATIONAL_URL: 'http://127.0.0.1:1/sync' })).to.throw(ConfigError, 'plain http needs national.allowPlainHttp');
