@@ -8,7 +8,8 @@ import { noBody, parseInput } from './errors.js';
 
 /** Client-system routes for what follows a signal: informing (7.1.5.1) and coordination after a match. */
 const informingBody = z.strictObject({
-  informed: z.array(z.enum(INFORMED_PARTIES, { error: `must be ${INFORMED_PARTIES.join(' or ')}` })).max(2).optional(),
+  informed: z.array(z.enum(INFORMED_PARTIES, { error: `must be ${INFORMED_PARTIES.join(' or ')}` }), { error: `must be a list of who was informed: ${INFORMED_PARTIES.map((p) => `"${p}"`).join(', ')}` })
+    .optional(),
   informedOn: z.string({ error: 'must be a date in the form YYYY-MM-DD' }),
   method: z.enum(INFORMING_METHODS, { error: `must be one of: ${INFORMING_METHODS.join(', ')}` }),
 });

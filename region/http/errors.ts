@@ -14,15 +14,14 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   // The input is not put in the answer.
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const message = result.error.issues
-    .slice(0, 5)
-    .map((i) => {
-      const path = i.path.length ? i.path.join('.') : where;
-      if (i.code === 'unrecognized_keys') return `${path === where ? where : path}: unknown field(s) ${i.keys.join(', ')} (only the fields the law allows are accepted)`;
-      if (i.code === 'invalid_type' && i.input === undefined) return `${path}: is required`;
-      return `${path}: ${i.message}`;
-    })
-    .join('; ');
+  // One line per problem: a field of the wrong type can fail a schema's checks twice with one message.
+  const lines = result.error.issues.map((i) => {
+    const path = i.path.length ? i.path.join('.') : where;
+    if (i.code === 'unrecognized_keys') return `${path === where ? where : path}: unknown field(s) ${i.keys.join(', ')} (only the fields the law allows are accepted)`;
+    if (i.code === 'invalid_type' && i.input === undefined) return `${path}: is required`;
+    return `${path}: ${i.message}`;
+  });
+  const message = [...new Set(lines)].slice(0, 5).join('; ');
   throw new AppError('VALIDATION_ERROR', message, 400);
 }
 

@@ -308,7 +308,9 @@ export function createSignalService(ctx: RegionContext, matches: MatchService, n
           const day = today(ctx);
           const date = checkRemovalDate(removalDate, day, day, row.turns23_on!);
           if (date <= row.removal_date!) {
-            throw new AppError('NOT_AN_EXTENSION', `removalDate must lie after the current removal date ${row.removal_date}`, 400);
+            throw new AppError('NOT_AN_EXTENSION', removalDate === undefined
+              ? `the signal already runs until the latest date the law allows (${row.removal_date}): it cannot be extended further now`
+              : `removalDate must lie after the current removal date ${row.removal_date}`, 400);
           }
           q.extend.run(date, id);
           outbox.extended(q.byId.get(id)!);

@@ -50,6 +50,8 @@ describe('informing the youth and parents (7.1.5.1)', () => {
     expect(method.body.error.message).to.contain('method: must be one of: in-person, phone, letter, email, other');
     const other = await inform(area.b, s.id, { informedOn: '2026-03-01', method: 'phone' });
     expect(other.status).to.equal(404);
+    const notAList = await inform(area.a, s.id, { informed: 'youth', informedOn: '2026-03-01', method: 'phone' });
+    expect(notAList.body.error.message).to.equal('informed: must be a list of who was informed: "youth", "legal-representative"');
   });
 
   it('lists signals not informed for their professional and counts them per institution once overdue', async () => {

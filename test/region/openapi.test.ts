@@ -465,7 +465,7 @@ describe('the OpenAPI document of the regional index', () => {
     expect(code(await send('post', '/api/v1/signals/{id}/removal', 413, { as: a, params: { id: sa.id }, rawBody: oversized }))).to.equal('BODY_TOO_LARGE');
     expect(code(await send('post', '/api/v1/checker/matches/{id}/escalations', 413, { as: checkerOf0344, params: { id: matchId }, rawBody: oversized }))).to.equal('BODY_TOO_LARGE');
     const latin1 = { 'content-type': 'application/json; charset=latin1' };
-    expect(code(await send('post', '/api/v1/signals', 415, { as: a, rawBody: '{}', headers: latin1 }))).to.equal('BAD_REQUEST');
+    expect(code(await send('post', '/api/v1/signals', 415, { as: a, rawBody: '{}', headers: latin1 }))).to.equal('UNSUPPORTED_MEDIA_TYPE');
 
     // Authentication, and the professional acted for.
     expect(code(await send('get', '/api/v1/signals', 401))).to.equal('UNAUTHORIZED');

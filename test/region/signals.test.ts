@@ -155,6 +155,9 @@ describe('signals through the client-system API', () => {
     expect(ok.body.removalDate).to.equal('2028-08-01');
     const shorter = await call(t.baseUrl, 'POST', url, { ...who, body: { removalDate: '2027-01-01' } });
     expect(shorter.body.error.code).to.equal('NOT_AN_EXTENSION');
+    // Asked without a date, the extension is to the latest date the law allows; already there, the answer says so.
+    const again = await call(t.baseUrl, 'POST', url, { ...who, body: {} });
+    expect(again.body.error).to.deep.equal({ code: 'NOT_AN_EXTENSION', message: 'the signal already runs until the latest date the law allows (2028-08-01): it cannot be extended further now' });
   });
 
   it('archives a signal removed because the risk ended, and erases one removed as unjustified (7.1.4.6)', async () => {
