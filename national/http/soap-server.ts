@@ -89,7 +89,7 @@ export function createSoapApp(config: NationalConfig, ctx: NationalContext, inde
     } catch (err) {
       const fault = err instanceof SyncFault ? err : new SyncFault('Server', 'INTERNE_FOUT', 'an internal error occurred; it has been logged');
       if (!(err instanceof SyncFault)) ctx.log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'sync request failed');
-      res.status(fault.httpStatus).type('text/xml; charset=utf-8').send(encodeFault(fault, relatesTo));
+      res.status(fault.httpStatus).type('text/xml; charset=utf-8').send(encodeFault(fault, relatesTo ?? fault.relatesTo));
     }
   });
   app.use((err: { type?: string; status?: number }, _req: Request, res: express.Response, _next: express.NextFunction) => {

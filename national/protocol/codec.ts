@@ -239,11 +239,17 @@ export interface DecodedRequest {
 /** Reads a request: the operation from the body element, checked against the WS-Addressing Action. */
 export async function decodeRequest(xml: string): Promise<DecodedRequest> {
   const env = await parseEnvelope(xml);
-  if (env.fault) throw new SyncFault('Client', 'ONBEKENDE_OPERATIE', 'a Fault is not a request');
-  const op = OPERATIONS.find((o) => BODY[o][0] === env.body.name);
-  if (!op) throw new SyncFault('Client', 'ONBEKENDE_OPERATIE', `unknown operation ${env.body.name}; known: ${OPERATIONS.map((o) => BODY[o][0]).join(', ')}`);
-  if (env.action !== actionOf(op)) throw new SyncFault('Client', 'ACTION_ONJUIST', `WS-Addressing Action ${env.action} does not fit ${env.body.name}`);
-  return { op, messageId: env.messageId, request: requestReaders[op](env.body) };
+  try {
+    if (env.fault) throw new SyncFault('Client', 'ONBEKENDE_OPERATIE', 'a Fault is not a request');
+    const op = OPERATIONS.find((o) => BODY[o][0] === env.body.name);
+    if (!op) throw new SyncFault('Client', 'ONBEKENDE_OPERATIE', `unknown operation ${env.body.name}; known: ${OPERATIONS.map((o) => BODY[o][0]).join(', ')}`);
+    if (env.action !== actionOf(op)) throw new SyncFault('Client', 'ACTION_ONJUIST', `WS-Addressing Action ${env.action} does not fit ${env.body.name}`);
+    return { op, messageId: env.messageId, request: requestReaders[op](env.body) };
+  } catch (err) {
+    // The fault answers a message whose MessageID was read: it says so, as every answer does.
+    if (err instanceof SyncFault && env.messageId) err.relatesTo = env.messageId;
+    throw err;
+  }
 }
 
 /** Reads a response to `op`, or throws the SyncFault the other side sent. */

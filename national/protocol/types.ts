@@ -163,6 +163,9 @@ export interface ResponseMap {
 
 /** A SOAP Fault: faultcode Client (the caller's mistake) or Server, with a stable code. */
 export class SyncFault extends Error {
+  /** The MessageID of the request it answers, when the envelope could be read that far (wsa:RelatesTo). */
+  relatesTo?: string;
+
   constructor(
     readonly side: 'Client' | 'Server',
     readonly code: string,

@@ -116,7 +116,11 @@ export async function parseEnvelope(xml: string): Promise<Envelope> {
   const header = root.children.find((c) => c.ns === SOAP_NS && c.name === 'Header');
   const body = root.children.find((c) => c.ns === SOAP_NS && c.name === 'Body');
   if (!body || body.children.length !== 1) throw new SyncFault('Client', 'GEEN_SOAP', 'the SOAP Body must hold exactly one element');
-  const wsa = (name: string): string | null => header?.children.find((c) => c.ns === WSA_NS && c.name === name)?.text ?? null;
+  const wsa = (name: string): string | null => {
+    const found = header?.children.filter((c) => c.ns === WSA_NS && c.name === name) ?? [];
+    if (found.length > 1) throw new SyncFault('Client', 'SCHEMA', `Header: wsa:${name} occurs more than once`);
+    return found[0]?.text ?? null;
+  };
   const payload = body.children[0];
   const fault = payload.ns === SOAP_NS && payload.name === 'Fault' ? payload : null;
   if (!fault && payload.ns !== NS) throw new SyncFault('Client', 'ONBEKENDE_NAMESPACE', `the body element must be in namespace ${NS}, got ${payload.ns || '(none)'}`);
@@ -150,6 +154,8 @@ export class Reader {
     private readonly parent: Reader | null = null,
     private readonly index = 0,
   ) {
+    // An element of the XSD's complex types holds elements only (xmllint: "Character content ... not allowed").
+    if (node.text !== '') throw this.fault(`text "${node.text.slice(0, 40)}" where only elements may stand`);
     const found: (XNode | undefined)[] = new Array<XNode | undefined>(allowed.length).fill(undefined);
     let next = 0;
     for (const c of node.children) {

@@ -387,6 +387,10 @@ describe('the reference national index over SOAP', () => {
         400,
       ],
     ];
+    const fetchRequest = encodeRequest('HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 });
+    // Text where the XSD allows elements only, and a second MessageID: refused as xmllint refuses them.
+    cases.push([fetchRequest.replace('<vir:regio>', 'junk<vir:regio>'), 'SCHEMA', 400]);
+    cases.push([fetchRequest.replace(/(<wsa:MessageID>[^<]*<\/wsa:MessageID>)/, '$1$1'), 'SCHEMA', 400]);
     for (const [body, code, status] of cases) {
       const r = await rawSoap(t.url, 'regio-a', body);
       expect(r.status, code).to.equal(status);
@@ -395,6 +399,14 @@ describe('the reference national index over SOAP', () => {
       expect(r.text).not.to.match(/at .*\.ts:\d+/);
     }
     expect((await soapCall(t.url, 'regio-a', 'Status', {})).status).to.equal('ok');
+  });
+
+  it('names the request it refuses in wsa:RelatesTo once its MessageID could be read', async () => {
+    const request = encodeRequest('HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 });
+    const messageId = /<wsa:MessageID>([^<]*)<\/wsa:MessageID>/.exec(request)![1];
+    const r = await rawSoap(t.url, 'regio-a', request.replace('<vir:maximum>10</vir:maximum>', '<vir:maximum>tien</vir:maximum>'));
+    expect(r.text).to.contain('<vir:code>SCHEMA</vir:code>');
+    expect(r.text).to.contain(`<wsa:RelatesTo>${messageId}</wsa:RelatesTo>`);
   });
 
   it('serves the WSDL and the XSD', async () => {
