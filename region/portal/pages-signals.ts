@@ -17,7 +17,7 @@ const registerForm = z.object({
   bsn: z.string({ error: 'Vul het BSN in.' }).transform((v) => v.replace(/[\s.]/g, '')).pipe(z.string().regex(/^\d{9}$/, 'Vul de 9 cijfers van het BSN in.')),
   geboortedatum: z.string({ error: 'Vul de geboortedatum in.' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Vul de geboortedatum in.'),
   gemeente: z.string({ error: 'Kies de gemeente.' }).regex(/^\d{4}$/, 'Kies de gemeente.'),
-  risico: many.pipe(z.array(z.enum(RISK_CRITERIA.map((r) => r.code) as [string, ...string[]])).min(1, 'Kruis ten minste één risico aan waarvan u een redelijk vermoeden hebt.')),
+  risico: many.pipe(z.array(z.enum(RISK_CRITERIA.map((r) => r.code) as [string, ...string[]], { error: 'Kies alleen risico’s uit de lijst.' })).min(1, 'Kruis ten minste één risico aan waarvan u een redelijk vermoeden hebt.')),
   verwijderdatum: optionalDate,
 });
 const extendForm = z.object({ verwijderdatum: optionalDate });

@@ -44,6 +44,15 @@ describe('the portal\'s access rules and login protection', function () {
     expect(still.body.status).to.equal('active');
   });
 
+  it('answers a risk that is not in the list in Dutch, naming the field, and stores nothing', async () => {
+    const agent = await loggedIn(area.a);
+    await agent.get('/portal/meldingen/nieuw');
+    const r = await agent.post('/portal/meldingen/nieuw', { bsn: '111222333', geboortedatum: '2012-05-04', gemeente: '0344', risico: 'zz' });
+    expect(r.status).to.equal(422);
+    expect(r.text).to.contain('Kies alleen risico’s uit de lijst.').and.not.contain('Invalid option');
+    expect((await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body).to.deep.equal([]);
+  });
+
   it('shows a professional no page of another role', async () => {
     const agent = await loggedIn(area.a);
     // In any case: Express matches /portal/Beheer/accounts to the same page.

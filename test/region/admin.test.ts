@@ -47,6 +47,9 @@ describe('the covenant area through the admin API', () => {
       expect(r.body.error.message).to.match(/^(name|function): must not contain control characters/);
     }
     expect((await call(t.baseUrl, 'GET', `/api/v1/admin/institutions/${ok.body.id}/professionals`, admin)).body).to.deep.equal([]);
+    const account = await call(t.baseUrl, 'POST', '/api/v1/admin/accounts', { ...admin, body: { role: 'admin', name: 'Beheer\u0000', username: 'beheer.twee' } });
+    expect(account.status).to.equal(400);
+    expect(account.body.error.message).to.equal('name: must not contain control characters (such as a tab or line break)');
   });
 
   it('accepts only institutions of a designated category', async () => {
