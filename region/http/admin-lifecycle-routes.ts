@@ -9,7 +9,9 @@ import { youthIdentifier, youthFields } from './youth-input.js';
 const coordinatorBody = z.strictObject({ coordinator: z.boolean({ error: 'must be true or false' }) });
 export const handoverBody = z.strictObject({ from: z.string({ error: 'must name the professional who leaves' }).min(1), to: z.string({ error: 'must name the colleague who takes over' }).min(1) });
 const youthBody = z.strictObject({ ...youthFields, birthDate: z.string({ error: 'must be a date in the form YYYY-MM-DD' }).optional() });
-const removalBody = youthBody.extend({ reason: z.enum(['objection', 'correction'], { error: 'must be objection or correction' }) });
+const removalBody = youthBody.extend({
+  reason: z.enum(['objection', 'correction', 'death'], { error: 'must be objection, correction or death (the youth died, in a region without a link to the BRP)' }),
+});
 
 export function adminLifecycleRoutes(s: RegionServices): Router {
   const r = Router();

@@ -73,8 +73,12 @@ export function createDataSubjectService(ctx: RegionContext, signals: SignalServ
       };
     },
 
-    /** Removes every active and archived signal of the youth, without archive (7.1.4.6); matches follow. */
-    remove: db.transaction((actor: Actor, bsn: string, reason: 'objection' | 'correction') => {
+    /**
+     * Removes every active and archived signal of the youth, without archive (7.1.4.6); matches
+     * follow. `death`: what the population register's report of a death does (verification.ts),
+     * for a region without a link to it, or a death it does not know of yet.
+     */
+    remove: db.transaction((actor: Actor, bsn: string, reason: 'objection' | 'correction' | 'death') => {
       const rows = q.signalsOf.all(youthKeyOf(bsn));
       let active = 0;
       let archived = 0;

@@ -87,6 +87,22 @@ describe('data-subject requests (7.1.5.2)', () => {
     expect(t.region.ctx.db.prepare('SELECT COUNT(*) FROM notices WHERE payload LIKE ?').pluck().get(`%${old.id}%`)).to.equal(0);
   });
 
+  it('removes every signal of a youth who died, without archive, when the region has no link to the BRP to report it (7.1.4.5, 7.1.4.6)', async () => {
+    const old = await register(area.c, BSN[0]);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
+    const a = await register(area.a, BSN[0]);
+    const b = await register(area.b, BSN[0]);
+    const r = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'death' } });
+    expect(r.body).to.deep.equal({ removedActive: 2, destroyedArchived: 1, reason: 'death' });
+    for (const [who, s] of [[area.a, a], [area.b, b]] as const) {
+      expect((await call(t.baseUrl, 'GET', `/api/v1/signals/${s.id}`, as(who))).body).to.include({ status: 'removed', removalReason: 'death' });
+    }
+    expect((t.region.ctx.db.prepare('SELECT status FROM matches WHERE id = ?').get(b.matchId) as { status: string }).status).to.equal('ended');
+    expect(t.region.ctx.db.prepare("SELECT COUNT(*) FROM signals WHERE status <> 'removed' OR bsn_sealed IS NOT NULL").pluck().get()).to.equal(0);
+    const bad = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'moved' } });
+    expect(bad.body.error.message).to.equal('reason: must be objection, correction or death (the youth died, in a region without a link to the BRP)');
+  });
+
   it('finds, reports and removes the signals of a youth registered without a BSN, named as at registration', async () => {
     const withoutBsn = { withoutBsn: { familyName: 'de Vries', sex: 'V' }, birthDate: '2012-05-04' };
     for (const who of [area.a, area.b]) {

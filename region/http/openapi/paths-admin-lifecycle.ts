@@ -83,13 +83,13 @@ export const adminLifecyclePaths: Record<string, PathItem> = {
   '/api/v1/admin/data-subject-removals': {
     post: adminOperation('Data-subject requests', {
       operationId: 'removeForDataSubject',
-      summary: 'Remove everything on one youth after an objection or correction',
+      summary: 'Remove everything on one youth after an objection or correction, or their death',
       description:
-        "Carries out the municipality's decision on an objection or correction request (Jeugdwet 7.1.5.2): every active signal on the youth is removed and every archived one destroyed, without archive (7.1.4.6); their matches lose those professionals.",
+        "Carries out the municipality's decision on an objection or correction request (Jeugdwet 7.1.5.2): every active signal on the youth is removed and every archived one destroyed, without archive (7.1.4.6); their matches lose those professionals. With reason death, the same after the youth's death (7.1.4.5), for a region without a link to the BRP (which otherwise reports deaths itself).",
       requestBody: jsonBody('DataSubjectRemovalInput', 'The youth and the reason.'),
       responses: {
         '200': ok('What was removed (zero and zero when the index held nothing on the youth).', 'DataSubjectRemoval'),
-        '400': failure('The body is not valid (reason must be objection or correction), or the BSN fails the elfproef.', ['VALIDATION_ERROR', 'INVALID_BSN', ...UNREADABLE]),
+        '400': failure('The body is not valid (reason must be objection, correction or death), or the BSN fails the elfproef.', ['VALIDATION_ERROR', 'INVALID_BSN', ...UNREADABLE]),
         ...ADMIN_ANSWERS,
         ...bodyFailures,
       },

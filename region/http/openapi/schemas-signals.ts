@@ -125,12 +125,12 @@ export const signalSchemas: Record<string, Schema> = {
   ),
   DataSubjectRemovalInput: youthRequest(
     'A removal the municipality decided on after an objection or a correction request (7.1.5.2): bsn, or withoutBsn with birthDate.',
-    { reason: oneOfValues('The request that led to the removal.', ['objection', 'correction']) },
+    { reason: oneOfValues('The request that led to the removal, or the youth\'s death.', ['objection', 'correction', 'death']) },
   ),
   DataSubjectRemoval: object('Everything about the youth is removed, without archive (7.1.4.6); their matches follow.', {
     removedActive: count('Active signals removed.'),
     destroyedArchived: count('Archived signals destroyed.'),
-    reason: oneOfValues('The reason given.', ['objection', 'correction']),
+    reason: oneOfValues('The reason given.', ['objection', 'correction', 'death']),
   }),
   InspectionReport: object(
     'What the index holds on one youth, for an inspection request (7.1.5.2): their active and archived signals, and who accessed them or their matches.',
