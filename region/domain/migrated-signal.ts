@@ -28,7 +28,8 @@ export interface MigratedSignalFacts {
 
 export type MigratedSignal =
   | { kind: 'active'; turns23: CalendarDate; removalDate: CalendarDate }
-  | { kind: 'archived'; turns23: CalendarDate; archiveUntil: CalendarDate }
+  /** `expiredOn`: an active signal whose removal date had come, archived as expired from that day. */
+  | { kind: 'archived'; turns23: CalendarDate; archiveUntil: CalendarDate; expiredOn?: CalendarDate }
   | { kind: 'skip'; reason: 'removal-date-passed' | 'archive-ended' };
 
 const bad = (code: string, message: string): AppError => new AppError(code, message, 400);
@@ -73,6 +74,13 @@ export function checkMigratedSignal(facts: MigratedSignalFacts, today: CalendarD
     }
     removalDate = facts.removalDate;
   }
-  if (removalDate <= today) return { kind: 'skip', reason: 'removal-date-passed' };
+  if (removalDate <= today) {
+    // The old system should have removed it on its removal date: at 23 without archive, else into
+    // the archive as expired, from that day (7.1.4.6), as this index's own late removal run does.
+    if (removalDate >= turns23) return { kind: 'skip', reason: 'removal-date-passed' };
+    const archiveUntil = archiveEnd(removalDate, turns23);
+    if (archiveUntil <= today) return { kind: 'skip', reason: 'archive-ended' };
+    return { kind: 'archived', turns23, archiveUntil, expiredOn: removalDate };
+  }
   return { kind: 'active', turns23, removalDate };
 }

@@ -175,25 +175,35 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     }
   });
 
-  it('skips and lists signals past their removal date or archive end, and a repeated signal of the same professional', async () => {
+  it('archives as expired an active signal whose removal date has come, from that date (7.1.4.6); skips and lists one removed at 23 or past its archive, and a repeat', async () => {
     const report = t.region.bulkImport.importFile(SYSTEM, file('old.ndjson', [
       line(area.a, BSN[0]),
       line(area.a, BSN[1], { registeredAt: '2023-01-10T10:00:00+01:00' }),
       line(area.a, BSN[2], { removalDate: '2026-03-02' }),
       line(area.a, BSN[3], { registeredAt: '2019-01-10T10:00:00+01:00', removedAt: '2020-01-10T10:00:00+01:00', removalReason: 'expired' }),
       line(area.a, BSN[0], { registeredAt: '2025-09-01T09:00:00+02:00' }),
+      // Its term ended on the 23rd birthday: removed then, without archive.
+      line(area.b, BSN[4], { birthDate: '2003-02-01', registeredAt: '2025-01-10T10:00:00+01:00' }),
     ]), { workers: 0 });
-    expect(report.imported).to.deep.equal({ active: 1, archived: 0 });
+    expect(report.imported).to.deep.equal({ active: 1, archived: 2 });
     expect(report.skipped).to.deep.equal({
-      removalDatePassed: 2, archiveEnded: 1, duplicates: 1,
+      removalDatePassed: 1, archiveEnded: 1, duplicates: 1,
       listed: [
-        { line: 2, reason: 'removal-date-passed' },
-        { line: 3, reason: 'removal-date-passed' },
         { line: 4, reason: 'archive-ended' },
         { line: 5, reason: 'duplicate' },
+        { line: 6, reason: 'removal-date-passed' },
       ],
     });
     expect(count("SELECT COUNT(*) FROM signals WHERE status = 'active'")).to.equal(1);
+    const archived = t.region.ctx.db.prepare("SELECT removal_reason, substr(removed_at, 1, 10) AS removed_on, archive_until FROM signals WHERE status = 'archived' ORDER BY rowid").all();
+    expect(archived).to.deep.equal([
+      { removal_reason: 'expired', removed_on: '2025-01-10', archive_until: '2030-01-10' },
+      { removal_reason: 'expired', removed_on: '2026-03-02', archive_until: '2031-03-02' },
+    ]);
+    // The archive tells the next professional who signals the youth, once (7.1.4.6).
+    await call(t.baseUrl, 'POST', '/api/v1/signals', { token: area.b.token, professionalId: area.b.professionalId, body: { bsn: BSN[1], birthDate: '2010-07-01', municipality: '0344', legalGroundConfirmed: true } });
+    const history = (await call(t.baseUrl, 'GET', '/api/v1/notices', { token: area.b.token, professionalId: area.b.professionalId })).body.filter((n: { kind: string }) => n.kind === 'history');
+    expect(history).to.have.length(1);
   });
 
   it('keeps every BSN encrypted: no BSN in the database file, and the sealed BSN opens with the region\'s key', async () => {

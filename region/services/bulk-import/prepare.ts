@@ -158,8 +158,10 @@ export function createPreparer(refs: ImportReferences, vault: BsnVault, today: C
           out.professional.push(pro.index);
           out.registeredAt.push(new Date(registeredMs).toISOString());
           out.removalDate.push(outcome.kind === 'active' ? outcome.removalDate : null);
-          out.removedAt.push(removedMs === undefined ? null : new Date(removedMs).toISOString());
-          out.removalReason.push(outcome.kind === 'archived' ? s.removalReason! : null);
+          const expiredOn = outcome.kind === 'archived' ? outcome.expiredOn : undefined;
+          // An expired signal's removal is dated on its removal date: noon UTC lies on that day in the covenant's zone.
+          out.removedAt.push(removedMs !== undefined ? new Date(removedMs).toISOString() : expiredOn ? `${expiredOn}T12:00:00.000Z` : null);
+          out.removalReason.push(outcome.kind !== 'archived' ? null : expiredOn ? 'expired' : s.removalReason!);
           out.archiveUntil.push(outcome.kind === 'archived' ? outcome.archiveUntil : null);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
