@@ -12,6 +12,13 @@ describe('data-subject requests (7.1.5.2)', () => {
     return r.body;
   };
 
+  /** C's signal on the youth archived (risk ended), then A and B signal the youth: a match, and a history notice to A and to B. */
+  const archivedThenMatched = async () => {
+    const old = await register(area.c, BSN[0]);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
+    return { old, a: await register(area.a, BSN[0]), b: await register(area.b, BSN[0]) };
+  };
+
   beforeEach(async () => {
     t = await startTestRegion();
     area = await setupArea(t.baseUrl);
@@ -58,10 +65,7 @@ describe('data-subject requests (7.1.5.2)', () => {
   });
 
   it('removes every signal of the youth without archive after an objection, and every match follows', async () => {
-    const old = await register(area.c, BSN[0]);
-    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
-    const a = await register(area.a, BSN[0]);
-    const b = await register(area.b, BSN[0]);
+    const { a, b } = await archivedThenMatched();
     const r = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'objection' } });
     expect(r.body).to.deep.equal({ removedActive: 2, destroyedArchived: 1, reason: 'objection' });
     expect((await call(t.baseUrl, 'GET', `/api/v1/signals/${a.id}`, as(area.a))).body).to.include({ status: 'removed', removalReason: 'objection' });
@@ -74,9 +78,7 @@ describe('data-subject requests (7.1.5.2)', () => {
   });
 
   it('takes back the history notice the destroyed archive gave: after an objection no notice names its professional or dates', async () => {
-    const old = await register(area.c, BSN[0]);
-    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
-    await register(area.a, BSN[0]);
+    const { old } = await archivedThenMatched();
     const historyOfA = async () => (await call(t.baseUrl, 'GET', '/api/v1/notices', as(area.a))).body.filter((n: { kind: string }) => n.kind === 'history');
     const before = await historyOfA();
     expect(before).to.have.length(1);
@@ -88,10 +90,7 @@ describe('data-subject requests (7.1.5.2)', () => {
   });
 
   it('removes every signal of a youth who died, without archive, when the region has no link to the BRP to report it (7.1.4.5, 7.1.4.6)', async () => {
-    const old = await register(area.c, BSN[0]);
-    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
-    const a = await register(area.a, BSN[0]);
-    const b = await register(area.b, BSN[0]);
+    const { a, b } = await archivedThenMatched();
     const r = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'death' } });
     expect(r.body).to.deep.equal({ removedActive: 2, destroyedArchived: 1, reason: 'death' });
     for (const [who, s] of [[area.a, a], [area.b, b]] as const) {
