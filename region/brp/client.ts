@@ -64,8 +64,14 @@ export function createBrpPersonenClient(options: BrpHttpOptions): BrpPersonenCli
   return {
     raadpleeg,
     async lookup(bsn) {
-      const found = (await raadpleeg([bsn])).find((p) => p.burgerservicenummer === bsn);
-      return found ? personFromBrp(found) : null;
+      const personen = await raadpleeg([bsn]);
+      // An answer about someone else, or about two people, says nothing about this youth: as for any
+      // answer outside the specification, nothing is concluded (not "unknown", not "deceased").
+      const found = personen.filter((p) => p.burgerservicenummer === bsn);
+      if (found.length !== personen.length || found.length > 1) {
+        throw new BrpUnavailableError('invalid-response', `POST /personen answered with ${personen.length} persons, ${found.length} of them the one asked for`);
+      }
+      return found.length === 1 ? personFromBrp(found[0]) : null;
     },
   };
 }

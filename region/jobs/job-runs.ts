@@ -46,7 +46,14 @@ export function createJobRuns(ctx: RegionContext) {
           ctx.log.warn({ job }, 'job already running in another process; skipped');
           return null;
         }
-        const counts = await work(() => q.renew.run(leaseEnd(), id));
+        let counts: T;
+        try {
+          counts = await work(() => q.renew.run(leaseEnd(), id));
+        } catch (err) {
+          // A failed run gives its lease back at once, so the next run (here or in the CLI) is not skipped for a minute.
+          q.finish.run(ctx.now().toISOString(), JSON.stringify({ failed: true }), id);
+          throw err;
+        }
         q.finish.run(ctx.now().toISOString(), JSON.stringify(counts), id);
         return counts;
       } finally {

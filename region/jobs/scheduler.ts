@@ -14,8 +14,14 @@ export function createScheduler(ctx: RegionContext, jobRuns: JobRuns, lifecycle:
 
   /** The population register: verify what was registered while it was down, then moves and deaths. */
   async function runBrp() {
-    const verified = await jobRuns.runExclusive('brp-verify', () => verification.verifyPending());
+    // Moves and deaths are looked at even when the verification failed: one does not hold up the other.
+    let failure: unknown = null;
+    const verified = await jobRuns.runExclusive('brp-verify', () => verification.verifyPending()).catch((err: unknown) => {
+      failure = err;
+      return null;
+    });
     const changes = await jobRuns.runExclusive('brp-changes', () => verification.followChanges());
+    if (failure) throw failure;
     return { verified, changes };
   }
 

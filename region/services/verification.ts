@@ -1,6 +1,6 @@
 import type { PersonRegistry } from '../brp/registry.js';
 import type { Person } from '../brp/person.js';
-import { BrpUnavailableError } from '../brp/errors.js';
+import { BrpRequestError, BrpUnavailableError } from '../brp/errors.js';
 import { dateInZone, minDate } from '../domain/calendar.js';
 import { familyLinks } from '../domain/family.js';
 import { isValidBsn } from '../domain/bsn.js';
@@ -48,6 +48,13 @@ export function createVerification(
     setBrpMunicipality: db.prepare('UPDATE signals SET brp_municipality = ? WHERE id = ?'),
     municipality: db.prepare<[string], { code: string }>('SELECT code FROM municipalities WHERE code = ?'),
     follow: db.prepare('INSERT OR IGNORE INTO brp_follows (youth_key, bsn_sealed, followed_at) VALUES (?, ?, ?)'),
+    followFailed: db.prepare('INSERT OR REPLACE INTO brp_follow_retries (youth_key, bsn_sealed, failed_at) VALUES (?, ?, ?)'),
+    followDone: db.prepare('DELETE FROM brp_follow_retries WHERE youth_key = ?'),
+    // Youths whose follow failed; those without an active or archived signal any more need none.
+    followRetries: db.prepare<[], { youth_key: string; bsn_sealed: Buffer; needed: number }>(
+      `SELECT r.youth_key, r.bsn_sealed, EXISTS (SELECT 1 FROM signals s WHERE s.youth_key = r.youth_key AND s.status IN ('active', 'archived')) AS needed
+       FROM brp_follow_retries r ORDER BY r.failed_at LIMIT 2000`,
+    ),
     stale: db.prepare<[], { youth_key: string; bsn_sealed: Buffer }>(
       "SELECT f.youth_key, f.bsn_sealed FROM brp_follows f WHERE NOT EXISTS (SELECT 1 FROM signals s WHERE s.youth_key = f.youth_key AND s.status IN ('active', 'archived'))",
     ),
@@ -93,13 +100,21 @@ export function createVerification(
     }
   }
 
-  async function follow(bsn: string): Promise<void> {
-    if (!persons) return;
+  /** Follows the youth at the BRP; a failure is kept and tried again at the next BRP run (verifyPending). Returns whether it worked. */
+  async function follow(bsn: string): Promise<boolean> {
+    if (!persons) return false;
+    const youthKey = vault.youthKey(bsn);
     try {
       await persons.follow(bsn);
-      q.follow.run(vault.youthKey(bsn), vault.seal(bsn), ctx.now().toISOString());
+      db.transaction(() => {
+        q.follow.run(youthKey, vault.seal(bsn), ctx.now().toISOString());
+        q.followDone.run(youthKey);
+      })();
+      return true;
     } catch (err) {
-      ctx.log.warn({ error: (err as Error).name }, 'could not follow a youth in the BRP; will retry');
+      q.followFailed.run(youthKey, vault.seal(bsn), ctx.now().toISOString());
+      ctx.log.warn({ error: (err as Error).name }, 'could not follow a youth in the BRP; will retry at the next BRP run');
+      return false;
     }
   }
 
@@ -129,13 +144,22 @@ export function createVerification(
     },
 
     /** Verifies signals registered while the BRP was down; follows their youths. */
-    async verifyPending(): Promise<{ verified: number; removed: number; stillUnverified: number }> {
-      const counts = { verified: 0, removed: 0, stillUnverified: 0 };
+    async verifyPending(): Promise<{ verified: number; removed: number; stillUnverified: number; refused: number; followed: number }> {
+      const counts = { verified: 0, removed: 0, stillUnverified: 0, refused: 0, followed: 0 };
       if (!persons) return counts;
       for (const row of q.unverified.all()) {
         const bsn = vault.open(row.bsn_sealed);
         if (!isValidBsn(bsn)) continue; // a verwijsindexservicenummer: the BRP cannot know it
-        const found = await lookup(bsn);
+        let found: Lookup;
+        try {
+          found = await lookup(bsn);
+        } catch (err) {
+          // The BRP refuses this one person (403, 404): it stays unverified, and the others go on.
+          if (!(err instanceof BrpRequestError)) throw err;
+          ctx.log.warn({ error: err.name, status: err.brpStatus }, 'the BRP refused a lookup; the signal stays unverified');
+          counts.refused++;
+          continue;
+        }
         if (found.status !== 'found') {
           counts.stillUnverified++;
           if (found.status === 'unavailable') break;
@@ -145,6 +169,10 @@ export function createVerification(
         if (outcome === 'verified') counts.verified++;
         else if (outcome) counts.removed++;
         await follow(bsn);
+      }
+      for (const r of q.followRetries.all()) {
+        if (!r.needed) q.followDone.run(r.youth_key);
+        else if (await follow(vault.open(r.bsn_sealed))) counts.followed++;
       }
       if (counts.verified + counts.removed > 0) audit.record({ ...auditActor(system), action: 'brp.verify', outcome: 'ok', detail: counts }, ctx.now());
       return counts;
@@ -163,8 +191,23 @@ export function createVerification(
         if (err instanceof BrpUnavailableError) return counts;
         throw err;
       }
+      let complete = true;
       for (const change of changes) {
-        const found = await lookup(change.bsn);
+        let found: Lookup;
+        try {
+          found = await lookup(change.bsn);
+        } catch (err) {
+          // The BRP refuses this one person (403, 404): nothing to apply, and the others go on.
+          if (!(err instanceof BrpRequestError)) throw err;
+          ctx.log.warn({ error: err.name, status: err.brpStatus }, 'the BRP refused the lookup of a changed person; the change is skipped');
+          continue;
+        }
+        // The BRP is down again: what was applied stays (applying it again is harmless), and the
+        // cursor stays, so that the next run lists these changes again; none is lost.
+        if (found.status === 'unavailable') {
+          complete = false;
+          break;
+        }
         if (found.status !== 'found') continue;
         const person = found.person;
         const youthKey = vault.youthKey(change.bsn);
@@ -198,7 +241,7 @@ export function createVerification(
           ctx.log.warn({ error: (err as Error).name }, 'could not end a BRP follow; will retry');
         }
       }
-      q.setState.run('brpChangesSince', asked);
+      if (complete) q.setState.run('brpChangesSince', asked);
       if (counts.moves + counts.deaths + counts.archiveDestroyed + counts.unfollowed > 0) audit.record({ ...auditActor(system), action: 'brp.changes', outcome: 'ok', detail: counts }, ctx.now());
       return counts;
     },

@@ -353,4 +353,16 @@ export const REGION_MIGRATIONS: readonly string[] = [
   DELETE FROM notices WHERE kind = 'history'
     AND json_extract(payload, '$.archivedSignalId') IN (SELECT id FROM signals WHERE status = 'removed');
   `,
+  // 13: youths whose follow at the BRP failed, tried again at every BRP run (verification.ts); those
+  // already verified but never followed are put there now
+  `
+  CREATE TABLE brp_follow_retries (
+    youth_key TEXT PRIMARY KEY,
+    bsn_sealed BLOB NOT NULL,
+    failed_at TEXT NOT NULL
+  );
+  INSERT OR IGNORE INTO brp_follow_retries (youth_key, bsn_sealed, failed_at)
+    SELECT youth_key, bsn_sealed, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM signals
+    WHERE status = 'active' AND verified_at IS NOT NULL AND youth_key NOT IN (SELECT youth_key FROM brp_follows);
+  `,
 ];

@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
+import { startFakeBrp, type FakeBrp } from '../helpers/fake-brp.js';
+import { CHILD, personen, SIBLING } from '../brp/fixtures.js';
+
+/** What the BRP does with one call: as the fake answers it, or a failure of its own. */
+type Rule = (method: string, path: string, body: string) => 'pass' | { status: number; body: unknown };
+
+/**
+ * The fake BRP (which follows the specifications) behind a door the test controls, so that one
+ * endpoint, or one person, can fail while the rest of the BRP answers.
+ */
+async function brpBehind(brp: FakeBrp): Promise<{ url: string; rule: Rule; close(): Promise<void> }> {
+  const door = {
+    rule: ((): 'pass' => 'pass') as Rule,
+    url: '',
+    close: (): Promise<void> => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => {
+      const decided = door.rule(req.method!, req.url!, body);
+      if (decided !== 'pass') {
+        res.writeHead(decided.status, { 'content-type': 'application/json' }).end(JSON.stringify(decided.body));
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+      fetch(`${brp.baseUrl}${req.url}`, { method: req.method, headers, body: body === '' ? undefined : body }).then(async (r) => {
+        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(await r.text());
+      }, () => res.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  door.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return door;
+}
+
+const unavailable = { status: 503, body: { title: 'Bronservice BRP is tijdelijk niet beschikbaar.', status: 503, code: 'notAvailable' } };
+const deceased = (bsn: string) => ({ ...personen().find((p) => p.burgerservicenummer === bsn)!, overlijden: { datum: { type: 'Datum', datum: '2026-03-01', langFormaat: '1 maart 2026' } } });
+
+describe('the population register failing part-way: nothing is lost', () => {
+  let brp: FakeBrp;
+  let door: Awaited<ReturnType<typeof brpBehind>>;
+  let t: TestRegion;
+  let area: TestArea;
+  const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
+  const register = (who: Caller, bsn: string, birthDate = '2012-05-14') =>
+    call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(who), body: { bsn, birthDate, municipality: '0344', legalGroundConfirmed: true } });
+  const statusOf = async (who: Caller, id: string) => (await call(t.baseUrl, 'GET', `/api/v1/signals/${id}`, as(who))).body;
+
+  beforeEach(async () => {
+    brp = await startFakeBrp({ personen: personen(), today: () => '2026-03-02' });
+    door = await brpBehind(brp);
+    const url = new URL(brp.personenUrl);
+    const base = `${door.url}${url.pathname}`;
+    t = await startTestRegion({ brp: { source: 'api', api: { personenUrl: base, updateUrl: base.replace('/brp', '/brpupdate'), apiKey: brp.apiKey, timeoutMs: 1000 } } });
+    area = await setupArea(t.baseUrl);
+  });
+  afterEach(async () => {
+    await t.close();
+    await door.close();
+    await brp.close();
+  });
+
+  it('follows a youth at the next BRP run when following failed at registration, and so hears of the death', async () => {
+    door.rule = (_m, path) => (path.includes('/brpupdate/') ? unavailable : 'pass');
+    const s = (await register(area.a, CHILD)).body;
+    expect(s.verified).to.equal(true);
+    expect(brp.volgindicaties().has(CHILD)).to.equal(false);
+    door.rule = () => 'pass';
+    expect((await t.region.scheduler.runBrp()).verified).to.deep.include({ followed: 1 });
+    expect(brp.volgindicaties().has(CHILD)).to.equal(true);
+    brp.put(deceased(CHILD), '2026-03-02');
+    await t.region.scheduler.runBrp();
+    expect(await statusOf(area.a, s.id)).to.include({ status: 'removed', removalReason: 'death' });
+  });
+
+  it('keeps its place in the BRP\'s changes when looking up a changed person fails, and applies the change at the next run', async () => {
+    const s = (await register(area.a, CHILD)).body;
+    await t.region.scheduler.runBrp();
+    // The youth dies on 2 March; the run just after midnight finds the change but cannot look the person up.
+    brp.put(deceased(CHILD), '2026-03-02');
+    t.clock.advanceDays(1);
+    door.rule = (_m, path) => (path.endsWith('/personen') ? unavailable : 'pass');
+    await t.region.scheduler.runBrp();
+    expect((await statusOf(area.a, s.id)).status).to.equal('active');
+    // The BRP answers again: the change of 2 March is listed again and applied.
+    door.rule = () => 'pass';
+    await t.region.scheduler.runBrp();
+    expect(await statusOf(area.a, s.id)).to.include({ status: 'removed', removalReason: 'death' });
+  });
+
+  it('goes on with the other signals when the BRP refuses one person, and still hears of deaths', async () => {
+    door.rule = () => unavailable;
+    const refusedOne = (await register(area.a, SIBLING, '2014-09-01')).body;
+    const other = (await register(area.b, CHILD)).body;
+    expect([refusedOne.verified, other.verified]).to.deep.equal([false, false]);
+    const siblingAsked = (body: string) => body.includes(SIBLING);
+    door.rule = (_m, path, body) => (path.endsWith('/personen') && siblingAsked(body) ? { status: 403, body: { title: 'U bent niet geautoriseerd voor deze vraag.', status: 403, code: 'unauthorized' } } : 'pass');
+    const first = await t.region.scheduler.runBrp();
+    expect(first.verified).to.deep.include({ verified: 1, refused: 1 });
+    brp.put(deceased(CHILD), '2026-03-02');
+    const second = await t.region.scheduler.runBrp();
+    expect(second.changes).to.deep.include({ deaths: 1 });
+    expect(await statusOf(area.b, other.id)).to.include({ status: 'removed', removalReason: 'death' });
+    expect((await statusOf(area.a, refusedOne.id)).status).to.equal('active');
+  });
+
+  it('concludes nothing from an answer about another person: the signal is registered unverified, not refused as unknown', async () => {
+    const other = personen().find((p) => p.burgerservicenummer === SIBLING)!;
+    door.rule = (_m, path) => (path.endsWith('/personen') ? { status: 200, body: { type: 'RaadpleegMetBurgerservicenummer', personen: [other] } } : 'pass');
+    const r = await register(area.a, CHILD);
+    expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    expect(r.body.verified).to.equal(false);
+  });
+});
