@@ -11,32 +11,61 @@ export function createMailWorker(ctx: RegionContext, queue: MailQueue, sender: (
   let timer: NodeJS.Timeout | null = null;
   let chain: Promise<unknown> = Promise.resolve();
   let stopped = true;
+  /** Set by stop(): the pass running ends after the mail it is sending. */
+  let closing = false;
   let transport: MailSender | null = null;
+  /**
+   * Mails the SMTP server accepted whose mark could not be written yet (another writer, such as an
+   * operator's import, held the database past the busy timeout). They stay claimed, so no pass
+   * sends them again, and are marked first thing at the next pass.
+   */
+  const accepted = new Set<number>();
 
-  async function sendDue(): Promise<{ sent: number; failed: number }> {
+  function markAccepted(): void {
+    for (const id of accepted) {
+      try {
+        queue.markSent(id);
+      } catch (err) {
+        if (String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return;
+        throw err;
+      }
+      accepted.delete(id);
+    }
+  }
+
+  async function sendDue(): Promise<{ queued: number; sent: number; failed: number }> {
+    let queued = 0;
     let sent = 0;
     let failed = 0;
-    for (let batch = queue.claimDue(20); batch.length > 0; batch = queue.claimDue(20)) {
+    markAccepted();
+    // New notices are queued before each batch, so a long pass does not hold them back; a stop ends the pass between mails.
+    while (!closing) {
+      queued += queue.enqueueNewNotices();
+      const batch = queue.claimDue(20);
+      if (batch.length === 0) break;
       for (const row of batch) {
+        if (closing) break; // still claimed: sent once the claim lapses, after the next start
         try {
           transport ??= sender();
           await transport.send({ to: row.recipient, subject: row.subject, text: row.body, messageId: `<notice-${row.notice_id}@${ctx.config.region.id}.verwijsindex>` });
-          queue.markSent(row.id);
-          sent++;
         } catch (err) {
           const code = (err as { code?: string }).code ?? (err as Error).name;
           const dead = queue.markFailed(row, `${code}: ${(err as Error).message}`);
           ctx.log.warn({ mailId: row.id, attempts: row.attempts, code, dead }, 'mail not sent');
           failed++;
+          continue;
         }
+        // Accepted by the SMTP server: it must never be sent again, whether or not its mark can be written now.
+        sent++;
+        accepted.add(row.id);
+        markAccepted();
       }
     }
-    return { sent, failed };
+    return { queued, sent, failed };
   }
 
   async function pass(): Promise<{ queued: number; sent: number; failed: number }> {
-    const queued = queue.enqueueNewNotices();
-    const { sent, failed } = await sendDue();
+    const { queued, sent, failed } = await sendDue();
     if (queued + sent + failed > 0) ctx.log.info({ queued, sent, failed }, 'mail run');
     return { queued, sent, failed };
   }
@@ -63,13 +92,16 @@ export function createMailWorker(ctx: RegionContext, queue: MailQueue, sender: (
     start(): void {
       if (!ctx.config.mail.enabled || !stopped) return;
       stopped = false;
+      closing = false;
       schedule();
     },
     async stop(): Promise<void> {
       stopped = true;
+      closing = true;
       if (timer) clearTimeout(timer);
       timer = null;
       await chain;
+      markAccepted();
       transport?.close();
       transport = null;
     },

@@ -51,7 +51,7 @@ export interface TestSmtp {
 }
 
 /** A real SMTP server on 127.0.0.1 (smtp-server), no TLS, no auth, keeping every message. */
-export async function startSmtp(options: { refuse?: () => boolean } = {}): Promise<TestSmtp> {
+export async function startSmtp(options: { refuse?: () => boolean; accepted?: () => void } = {}): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -63,6 +63,7 @@ export async function startSmtp(options: { refuse?: () => boolean } = {}): Promi
       stream.on('end', () => {
         if (options.refuse?.()) return callback(Object.assign(new Error('mailbox unavailable, try later'), { responseCode: 451 }));
         mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address)));
+        options.accepted?.();
         callback();
       });
     },

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { join } from 'node:path';
 import { ADMIN_TOKEN, BSN, call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 import { advanceSeconds, mailConfig, startSmtp, type TestSmtp } from './helpers.js';
 
@@ -9,6 +10,8 @@ describe('e-mail for notices', function () {
   let t: TestRegion;
   let area: TestArea;
   let refuse = false;
+  /** Called when the SMTP server has accepted a mail. */
+  let onAccepted: (() => void) | null = null;
   const as = (who: Caller) => ({ token: who.token, professionalId: who.professionalId });
   const register = async (who: Caller, bsn: string = BSN[0]) =>
     (await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(who), body: { bsn, birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true } })).body;
@@ -17,7 +20,8 @@ describe('e-mail for notices', function () {
 
   beforeEach(async () => {
     refuse = false;
-    smtp = await startSmtp({ refuse: () => refuse });
+    onAccepted = null;
+    smtp = await startSmtp({ refuse: () => refuse, accepted: () => onAccepted?.() });
     t = await startTestRegion(mailConfig(smtp));
     area = await setupArea(t.baseUrl);
   });
@@ -91,6 +95,31 @@ describe('e-mail for notices', function () {
     expect(t.region.mailQueue.stats()).to.include({ queued: 0, sent: 3, dead: 0 });
   });
 
+  it('never sends a mail twice when the server accepted it but its mark could not be written (another writer held the database)', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(join(t.dataDir, 'region.db'));
+    try {
+      // As an operator's import would: the write lock, from another connection, for longer than the busy timeout (5 s).
+      onAccepted = () => {
+        onAccepted = null;
+        other.exec('BEGIN IMMEDIATE');
+        setTimeout(() => other.exec('COMMIT'), 6000);
+      };
+      await register(area.a);
+      await register(area.b); // three notices: A, B and the checker
+      for (const until = Date.now() + 30_000; t.region.mailQueue.stats().sent < 3 && Date.now() < until; ) await settle();
+      expect(t.region.mailQueue.stats()).to.include({ queued: 0, sent: 3 });
+      // Past the claim on each mail: nothing is sent again.
+      advanceSeconds(t.clock, 400);
+      await t.region.mailWorker.runOnce();
+      await settle();
+      expect(smtp.mails).to.have.length(3);
+      expect(new Set(smtp.mails.map((m) => m.messageId)).size).to.equal(3);
+    } finally {
+      other.close();
+    }
+  });
+
   it('gives a mail up after mail.maxAttempts and shows it to the administrator as a dead letter, who can send it again', async () => {
     await t.close();
     t = await startTestRegion({ ...mailConfig(smtp), mail: { ...(mailConfig(smtp).mail as object), maxAttempts: 2 } });
@@ -109,6 +138,31 @@ describe('e-mail for notices', function () {
     await t.region.mailWorker.runOnce();
     expect(await smtp.waitFor(1)).to.have.length(1);
     expect(t.region.mailQueue.stats()).to.include({ sent: 1, dead: 2 });
+  });
+
+  it('stops after the mail it is sending when the region shuts down, however many are queued for an SMTP server that does not answer', async () => {
+    const { createServer } = await import('node:net');
+    let connections = 0;
+    const silent = createServer((socket) => {
+      connections++;
+      socket.on('error', () => undefined); // it never greets; the sender gives up after its greeting timeout
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      await t.close();
+      t = await startTestRegion({ mail: { ...(mailConfig(smtp).mail as object), smtp: { host: '127.0.0.1', port: (silent.address() as { port: number }).port, secure: false }, pollMs: 60_000 } });
+      area = await setupArea(t.baseUrl);
+      await register(area.a);
+      await register(area.b); // three mails due
+      const pass = t.region.mailWorker.runOnce();
+      for (const until = Date.now() + 5000; connections === 0 && Date.now() < until; ) await settle();
+      await t.region.mailWorker.stop();
+      await pass.catch(() => undefined);
+      expect(connections, 'one mail tried, not the whole queue').to.equal(1);
+      expect(t.region.mailQueue.stats()).to.include({ queued: 3, sent: 0 });
+    } finally {
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('mails nothing for notices made while mail was switched off long ago, and nothing when mail is off', async () => {
