@@ -72,6 +72,7 @@ const ERROR_TEXT: Record<string, string> = {
   INVALID_BSN: 'Het BSN is niet geldig: vul 9 cijfers in die de elfproef doorstaan.',
   UNKNOWN_BSN: 'De Basisregistratie Personen kent geen persoon met dit BSN. Controleer het nummer.',
   DECEASED: 'Volgens de Basisregistratie Personen is deze jeugdige overleden.',
+  BRP_REQUEST_REFUSED: 'De Basisregistratie Personen weigerde de vraag naar deze jeugdige, dus de melding is niet geregistreerd. Probeer het later opnieuw; lukt het dan nog niet, meld het aan de beheerder van de verwijsindex.',
   INVALID_BIRTH_DATE: 'Vul een bestaande geboortedatum in.',
   BIRTH_DATE_IN_FUTURE: 'De geboortedatum ligt in de toekomst.',
   TOO_OLD: 'De jeugdige is 23 jaar of ouder. Alleen jeugdigen jonger dan 23 kunnen gemeld worden (artikel 7.1.1.1 Jeugdwet).',

@@ -29,7 +29,7 @@ const informForm = z.object({
 });
 
 const FIELD_OF_CODE: Record<string, string> = {
-  INVALID_BSN: 'bsn', UNKNOWN_BSN: 'bsn', DECEASED: 'bsn', INVALID_BIRTH_DATE: 'geboortedatum', BIRTH_DATE_IN_FUTURE: 'geboortedatum', TOO_OLD: 'geboortedatum',
+  INVALID_BSN: 'bsn', UNKNOWN_BSN: 'bsn', DECEASED: 'bsn', BRP_REQUEST_REFUSED: 'bsn', INVALID_BIRTH_DATE: 'geboortedatum', BIRTH_DATE_IN_FUTURE: 'geboortedatum', TOO_OLD: 'geboortedatum',
   UNKNOWN_MUNICIPALITY: 'gemeente', LEGAL_GROUND_NOT_CONFIRMED: 'risico', INVALID_REMOVAL_DATE: 'verwijderdatum',
   REMOVAL_DATE_IN_PAST: 'verwijderdatum', REMOVAL_DATE_TOO_LATE: 'verwijderdatum',
 };

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { call, setupArea, startTestRegion, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 import { startFakeBrp, type FakeBrp } from '../helpers/fake-brp.js';
 import { CHILD, personen, SIBLING } from '../brp/fixtures.js';
+import { PortalAgent } from '../portal/agent.js';
+import { createAccount } from '../portal/helpers.js';
 
 /** What the BRP does with one call: as the fake answers it, or a failure of its own. */
 type Rule = (method: string, path: string, body: string) => 'pass' | { status: number; body: unknown };
@@ -107,6 +109,18 @@ describe('the population register failing part-way: nothing is lost', () => {
     expect(second.changes).to.deep.include({ deaths: 1 });
     expect(await statusOf(area.b, other.id)).to.include({ status: 'removed', removalReason: 'death' });
     expect((await statusOf(area.a, refusedOne.id)).status).to.equal('active');
+  });
+
+  it('answers a BRP that refuses the lookup with a Dutch message in the portal, not an error page, and stores nothing', async () => {
+    door.rule = (_m, path) => (path.endsWith('/personen') ? { status: 403, body: { title: 'U bent niet geautoriseerd voor deze vraag.', status: 403, code: 'unauthorized' } } : 'pass');
+    const account = await createAccount(t.baseUrl, { role: 'professional', professionalId: area.a.professionalId });
+    const agent = new PortalAgent(t.baseUrl);
+    await agent.firstLogin(t.clock, account.username, account.setupCode, 'een lange zin als wachtwoord');
+    await agent.get('/portal/meldingen/nieuw');
+    const r = await agent.post('/portal/meldingen/nieuw', { bsn: CHILD, geboortedatum: '2012-05-14', gemeente: '0344', risico: 'a' });
+    expect(r.status).to.equal(422);
+    expect(r.text).to.contain('De Basisregistratie Personen weigerde de vraag naar deze jeugdige');
+    expect((await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body).to.deep.equal([]);
   });
 
   it('concludes nothing from an answer about another person: the signal is registered unverified, not refused as unknown', async () => {
