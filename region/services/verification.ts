@@ -139,7 +139,9 @@ export function createVerification(
         brp = looked.status !== 'unavailable' ? looked : undefined;
       }
       const result = await signals.registerGrouped(actor, input, idem, brp);
-      if (result.status === 201 && persons) await follow(input.bsn);
+      // Followed now when the BRP answered; when it did not, the signal is unverified and verifyPending
+      // follows the youth once it verifies it (trying now would make the professional wait a second time-out).
+      if (result.status === 201 && brp) await follow(input.bsn);
       return result;
     },
 
