@@ -66,10 +66,25 @@ export function withRegion<T>(config: RegionConfig, options: OpenOptions, work: 
 export function withDatabaseReadOnly<T>(config: RegionConfig, work: (db: Db) => T): T {
   const file = databaseFile(config);
   if (!existsSync(file)) throw new CliError(`no database at ${file}: run "region migrate" first, or check REGION_DATA_DIR`);
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  let db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const version = db.pragma('user_version', { simple: true }) as number;
+    let version: number;
+    try {
+      version = db.pragma('user_version', { simple: true }) as number;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_READONLY_ROLLBACK') throw err;
+      // A first import was killed and left its journal: only a writer may roll it back, as the
+      // server or any command would at its next start. Done here, and the reading goes on.
+      db.close();
+      const writer = new Database(file, { fileMustExist: true });
+      writer.pragma('busy_timeout = 5000');
+      writer.prepare('SELECT count(*) FROM sqlite_schema').get();
+      writer.close();
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 5000');
+      version = db.pragma('user_version', { simple: true }) as number;
+    }
     if (version !== REGION_MIGRATIONS.length) {
       throw new CliError(
         `the database at ${file} is at schema version ${version}, this software at ${REGION_MIGRATIONS.length}: ` +
