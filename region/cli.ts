@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { mayHoldBsn } from './domain/bsn.js';
 import type { RegionConfig } from '../config/load.js';
 import { readCovenantFile, importSummary } from './cli/covenant-file.js';
 import { addImportSignalsCommand } from './cli/import-signals.js';
@@ -47,7 +48,8 @@ function migrateCommand(config: RegionConfig): void {
   say(`schema version ${after} (${applied === 0 ? 'already up to date' : `${applied} migration${applied === 1 ? '' : 's'} applied`}): ${file}`);
 }
 
-const adminTokenLabel = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const adminTokenLabel = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
+  .refine((v) => !mayHoldBsn(v), 'holds a number that may be a BSN: leave it out');
 
 function createAdminTokenCommand(config: RegionConfig, options: { label?: string }): void {
   const label = options.label === undefined ? null : parseInput(adminTokenLabel, options.label, '--label');

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { maskBsns } from '../domain/bsn.js';
 import Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type RegionConfig } from '../../config/load.js';
@@ -104,7 +105,8 @@ export async function runCommand(command: (config: RegionConfig) => number | voi
     process.exitCode = (await command(config)) ?? 0;
   } catch (err) {
     process.exitCode = err instanceof CliError ? err.exitCode : 1;
-    process.stderr.write(`${describeFailure(err)}\n`);
+    // What a command prints about bad input never shows a number that may be a BSN (a file's line can hold one in any field).
+    process.stderr.write(`${maskBsns(describeFailure(err))}\n`);
   }
 }
 

@@ -18,8 +18,20 @@ export function isValidBsn(value: string): boolean {
  * nine-digit numbers passes by chance; the writer is asked to leave it out.
  */
 export function mayHoldBsn(text: string): boolean {
-  for (const m of text.matchAll(/(?<![\d.-])\d(?:[ .-]?\d){8}(?![\d])/g)) {
+  for (const m of text.matchAll(NINE_DIGITS)) {
     if (isValidBsn(m[0].replace(/[ .-]/g, ''))) return true;
   }
   return false;
+}
+
+/** Nine digits, alone or grouped with spaces, dots or hyphens, not part of a longer number. */
+const NINE_DIGITS = /(?<![\d.-])\d(?:[ .-]?\d){8}(?![\d])/g;
+
+/**
+ * A message about input with every number in it that may be a BSN masked: a file's line can hold
+ * a BSN in another field (a municipality, a professional id, a field name), and the message that
+ * names that field must not show it.
+ */
+export function maskBsns(text: string): string {
+  return text.replace(NINE_DIGITS, (m) => (isValidBsn(m.replace(/[ .-]/g, '')) ? '*********' : m));
 }

@@ -99,6 +99,17 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(await notices(area.b)).to.deep.equal([]);
   });
 
+  it('never shows back a BSN typed into another field of a bad line', async () => {
+    const misplaced = file('misplaced.ndjson', [line(area.a, BSN[0], { municipality: BSN[1] }), { ...line(area.a, BSN[2]), [BSN[3]]: 'x' }]);
+    try {
+      t.region.bulkImport.importFile(SYSTEM, misplaced, { workers: 0 });
+      expect.fail('the file was imported');
+    } catch (err) {
+      const messages = (err as ImportRejected).problems.map((p) => p.message);
+      expect(messages).to.deep.equal(['municipality ********* is not part of this covenant area', 'line: unknown field(s) ********* (only the fields the law allows are accepted)']);
+    }
+  });
+
   it('reports every bad line with its line number, and imports nothing from a bad file', async () => {
     const path = file('bad.ndjson', [
       line(area.a, BSN[0]),

@@ -196,6 +196,12 @@ describe('the region operator CLI', function () {
     }
   });
 
+  it('refuses an admin token label that holds a number that may be a BSN', async () => {
+    const r = await region(['create-admin-token', '--label', 'jeugdige 111222333']);
+    expect(r.code).to.equal(1);
+    expect(failureLines(r)).to.deep.equal(['--label: holds a number that may be a BSN: leave it out']);
+  });
+
   it('lists admin tokens and revokes one, which the running server refuses from its next request on', async () => {
     const created = await region(['create-admin-token', '--label', 'leverancier']);
     const id = /^admin token (\S+) \(leverancier\)/m.exec(created.stdout)?.[1];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BsnVault } from '../../crypto/bsn-vault.js';
 import type { CalendarDate } from '../../domain/calendar.js';
+import { maskBsns } from '../../domain/bsn.js';
 import { checkMigratedSignal } from '../../domain/migrated-signal.js';
 import { AppError } from '../../errors.js';
 import { parseInput } from '../../http/errors.js';
@@ -165,7 +166,7 @@ export function createPreparer(refs: ImportReferences, vault: BsnVault, today: C
           out.archiveUntil.push(outcome.kind === 'archived' ? outcome.archiveUntil : null);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
-          out.problems.push({ line, code: err.code, message: err.message });
+          out.problems.push({ line, code: err.code, message: maskBsns(err.message) });
         }
       });
       packSealed(out, sealed);
