@@ -217,6 +217,21 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(history).to.have.length(1);
   });
 
+  it('skips an archived signal the file repeats, or that a file imported before brought, so that the next professional is told once', async () => {
+    const archived = line(area.a, BSN[1], { registeredAt: '2024-01-10T10:00:00+01:00', removedAt: '2025-01-10T10:00:00+01:00', removalReason: 'risk-ended' });
+    const path = file('mixed.ndjson', [line(area.a, BSN[0]), archived, line(area.b, BSN[0]), archived]);
+    const first = t.region.bulkImport.importFile(SYSTEM, path, { workers: 0 });
+    expect(first.imported).to.deep.equal({ active: 2, archived: 1 });
+    expect(first.skipped).to.deep.include({ duplicates: 1 });
+    const again = t.region.bulkImport.importFile(SYSTEM, path, { workers: 0 });
+    expect(again.imported).to.deep.equal({ active: 0, archived: 0 });
+    expect(again.skipped).to.deep.include({ duplicates: 4 });
+    expect(count("SELECT COUNT(*) FROM signals WHERE status = 'archived'")).to.equal(1);
+    await call(t.baseUrl, 'POST', '/api/v1/signals', { token: area.c.token, professionalId: area.c.professionalId, body: { bsn: BSN[1], birthDate: '2010-07-01', municipality: '0344', legalGroundConfirmed: true } });
+    const history = (await call(t.baseUrl, 'GET', '/api/v1/notices', { token: area.c.token, professionalId: area.c.professionalId })).body.filter((n: { kind: string }) => n.kind === 'history');
+    expect(history).to.have.length(1);
+  });
+
   it('keeps every BSN encrypted: no BSN in the database file, and the sealed BSN opens with the region\'s key', async () => {
     t.region.bulkImport.importFile(SYSTEM, file('good.ndjson', [line(area.a, BSN[0]), line(area.b, BSN[1])]), { workers: 0 });
     t.region.ctx.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -55,6 +55,12 @@ export function createSignalWriter(db: Db) {
   const head = `INSERT INTO signals (rowid, id, youth_key, bsn_sealed, turns23_on, municipality, professional_id, institution_id, registered_at,
     status, removal_date, informing_reminded_at, match_id, removed_at, removal_reason, archive_until)`;
   const row = `(${new Array(16).fill('?').join(', ')})`;
+  // An archived signal the region holds already (the same professional on the same youth, made at
+  // the same moment): a file imported twice must not give the next professional two history notices.
+  const heldArchived = db.prepare<[string, string, string], number>(
+    "SELECT 1 FROM signals WHERE youth_key = ? AND status = 'archived' AND professional_id = ? AND registered_at = ? LIMIT 1",
+  ).pluck();
+  const anyArchived = db.prepare<[], number>("SELECT EXISTS (SELECT 1 FROM signals WHERE status = 'archived')").pluck();
 
   return function begin({ since, refs, ids, matcher, now, reminderCutoff, audit, firstArchived }: SignalWriterInput) {
     const signals = new BatchedInsert(db, head, row, 16);
@@ -66,6 +72,9 @@ export function createSignalWriter(db: Db) {
     let firstId: string | null = null;
     let lastId: string | null = null;
     let batch = { from: 0, to: 0, rows: 0, signals: 0, firstId: '', lastId: '' };
+    /** The region's archived signals are looked at only when it has any (never in a first load, whose archive index is built after it). */
+    const regionHasArchived = anyArchived.get() === 1;
+    const archivedInFile = new Set<string>();
 
     // A batch is AUDIT_BATCH rows of the file; its entry names the signals it wrote, and how many
     // repeats it skipped (a repeat keeps its row number and id, but nothing is stored under it).
@@ -102,12 +111,20 @@ export function createSignalWriter(db: Db) {
         const rowid = since + 1 + rows;
         let written = true;
         if (c.archiveUntil[i] !== null) {
-          if (counts.archived === 0) firstArchived();
-          signals.add(
-            rowid, ids.at(rows), c.youthKey[i], bsnSealed, c.turns23[i], c.municipality[i], pro.id, pro.institutionId, c.registeredAt[i],
-            'archived', null, null, null, c.removedAt[i], c.removalReason[i], c.archiveUntil[i],
-          );
-          counts.archived++;
+          const key = `${c.youthKey[i]}\t${pro.id}\t${c.registeredAt[i]}`;
+          if (archivedInFile.has(key) || (regionHasArchived && heldArchived.get(c.youthKey[i], pro.id, c.registeredAt[i]) !== undefined)) {
+            written = false;
+            counts.duplicates++;
+            if (duplicates.length < LISTED_LINES) duplicates.push({ line: c.line[i], reason: 'duplicate' });
+          } else {
+            archivedInFile.add(key);
+            if (counts.archived === 0) firstArchived();
+            signals.add(
+              rowid, ids.at(rows), c.youthKey[i], bsnSealed, c.turns23[i], c.municipality[i], pro.id, pro.institutionId, c.registeredAt[i],
+              'archived', null, null, null, c.removedAt[i], c.removalReason[i], c.archiveUntil[i],
+            );
+            counts.archived++;
+          }
         } else {
           const matchId = matcher.place(rows, c.youthKey[i], keyWords, i * KEY_WORDS, c.professional[i]);
           written = matchId !== REPEAT;
