@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withImportNote } from '../store/import-lock.js';
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import type { RegionConfig } from '../../config/load.js';
@@ -56,14 +57,17 @@ export function importSignalsCommand(config: RegionConfig, file: string, options
   } catch (err) {
     throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  const report = withRegion(config, { mustExist: true }, (s) => {
-    try {
-      return s.bulkImport.importFile(SYSTEM, file, { workers });
-    } catch (err) {
-      if (err instanceof ImportRejected) throw rejection(file, err);
-      throw err;
-    }
-  });
+  const report = withRegion(config, { mustExist: true }, (s) =>
+    // A server on the same data folder refuses requests at once while the import holds the database.
+    withImportNote(config.dataDir, 'import-signals', () => {
+      try {
+        return s.bulkImport.importFile(SYSTEM, file, { workers });
+      } catch (err) {
+        if (err instanceof ImportRejected) throw rejection(file, err);
+        throw err;
+      }
+    }),
+  );
   if (options.json) say(JSON.stringify(report, null, 2));
   else for (const line of reportLines(file, report)) say(line);
 }

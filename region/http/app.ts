@@ -44,6 +44,12 @@ export function createHttpApp(s: RegionServices, connector: Connector | null = n
     res.redirect(302, '/portal/');
   });
   app.use('/portal', portalRoutes(s));
+  // An operator's import holds the write lock: refused at once, not after the busy timeout of each request in turn.
+  app.use('/api', (_req, res, next) => {
+    const note = ctx.importRunning();
+    if (!note) return next();
+    res.status(503).set('retry-after', '30').json({ error: { code: 'BUSY', message: `an operator's import (${note.command}, since ${note.startedAt}) holds the index; nothing was changed, try again in a few minutes` } });
+  });
   // The API reads JSON only: a body of another type reached the routes as no body ("body: is required").
   app.use('/api', (req, res, next) => {
     if (req.is('json') === false && req.headers['content-length'] !== '0') {

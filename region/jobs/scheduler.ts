@@ -26,6 +26,7 @@ export function createScheduler(ctx: RegionContext, jobRuns: JobRuns, lifecycle:
   }
 
   async function safeBrp(): Promise<void> {
+    if (ctx.importRunning()) return; // the next run, after the import, does the work
     try {
       await runBrp();
     } catch (err) {
@@ -41,6 +42,7 @@ export function createScheduler(ctx: RegionContext, jobRuns: JobRuns, lifecycle:
   }
 
   async function safeRun(): Promise<void> {
+    if (ctx.importRunning()) return;
     try {
       await runLifecycle();
     } catch (err) {

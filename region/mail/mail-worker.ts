@@ -65,6 +65,7 @@ export function createMailWorker(ctx: RegionContext, queue: MailQueue, sender: (
   }
 
   async function pass(): Promise<{ queued: number; sent: number; failed: number }> {
+    if (ctx.importRunning()) return { queued: 0, sent: 0, failed: 0 }; // after the import
     const { queued, sent, failed } = await sendDue();
     if (queued + sent + failed > 0) ctx.log.info({ queued, sent, failed }, 'mail run');
     return { queued, sent, failed };

@@ -7,7 +7,7 @@ import type { RegionServices } from '../create-region.js';
 import { AppError } from '../errors.js';
 import { html } from './html.js';
 import { createKit, state } from './kit.js';
-import { errorText } from './labels.js';
+import { errorText, formatMoment } from './labels.js';
 import { adminAccountRoutes } from './pages-admin-accounts.js';
 import { adminRoutes, adminStart } from './pages-admin.js';
 import { authRoutes } from './pages-auth.js';
@@ -91,6 +91,13 @@ export function portalRoutes(s: RegionServices): Router {
     next();
   });
   r.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
+  // An operator's import holds the write lock: said at once, instead of a wait and an error page.
+  r.use((req, res, next) => {
+    const note = ctx.importRunning();
+    if (!note) return next();
+    res.setHeader('Retry-After', '30');
+    kit.render(req, res, 'Even geduld', html`<p class="utrecht-paragraph">De verwijsindex verwerkt nu een import van meldingen (sinds ${formatMoment(note.startedAt, ctx.config.timeZone)}). Er is niets veranderd; probeer het over een paar minuten opnieuw.</p>`, 503);
+  });
 
   // The session and, when logged in, the principal; a withdrawn authorisation ends the session.
   r.use((req, res, next) => {

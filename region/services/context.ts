@@ -4,6 +4,7 @@ import type { BsnVault } from '../crypto/bsn-vault.js';
 import { dateInZone, type CalendarDate } from '../domain/calendar.js';
 import { AppError } from '../errors.js';
 import type { AuditEntry, AuditLog } from '../store/audit.js';
+import type { ImportNote } from '../store/import-lock.js';
 import type { Db } from '../store/db.js';
 
 /** What every service of one regional index shares; built once by createRegion. */
@@ -17,6 +18,8 @@ export interface RegionContext {
   now: () => Date;
   /** Fault-injection seam for tests that stop a process between two steps of a change. */
   onStep?: (step: string, id: string) => void;
+  /** An operator's import running on this data folder, which holds the write lock (store/import-lock.ts). */
+  importRunning: () => ImportNote | null;
 }
 
 export function today(ctx: RegionContext): CalendarDate {

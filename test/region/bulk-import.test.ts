@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImportRejected } from '../../region/services/bulk-import.js';
+import { IMPORT_NOTE_FILE } from '../../region/store/import-lock.js';
 import { BSN, call, setupArea, startTestRegion, validBsn, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -334,5 +335,30 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(good.code, good.stderr).to.equal(0);
     expect(good.stdout).to.match(/^imported .*good\.ndjson: 2 lines, 2 active signals and 0 archived signals; 1 match made without notices/);
     expect(count("SELECT COUNT(*) FROM matches WHERE status = 'active'")).to.equal(1);
+    expect(existsSync(join(t.dataDir, IMPORT_NOTE_FILE)), 'the import leaves no note behind').to.equal(false);
+  });
+
+  it('while an operator\'s import runs, the server refuses at once what needs the database, in the API and the portal, and /health answers', async () => {
+    const note = join(t.dataDir, IMPORT_NOTE_FILE);
+    const pause = () => new Promise((r) => setTimeout(r, 600)); // the server looks at the note twice a second
+    // The note of a live import (this process stands in for it).
+    writeFileSync(note, JSON.stringify({ pid: process.pid, command: 'import-signals', startedAt: '2026-03-02T09:00:00.000Z' }));
+    await pause();
+    const r = await call(t.baseUrl, 'POST', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId, body: { bsn: BSN[0], birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true } });
+    expect(r.status).to.equal(503);
+    expect(r.headers.get('retry-after')).to.equal('30');
+    expect(r.body.error.code).to.equal('BUSY');
+    expect(r.body.error.message).to.contain("an operator's import (import-signals");
+    const page = await fetch(`${t.baseUrl}/portal/`);
+    expect(page.status).to.equal(503);
+    expect(await page.text()).to.contain('De verwijsindex verwerkt nu een import van meldingen');
+    expect((await fetch(`${t.baseUrl}/health`)).status).to.equal(200);
+    expect(count('SELECT COUNT(*) FROM signals')).to.equal(0);
+    // A note left by an import that was killed: its process is gone, and the server serves.
+    const gone = await new Promise<number>((resolve) => { const c = execFile(process.execPath, ['-e', '0'], () => resolve(c.pid!)); });
+    writeFileSync(note, JSON.stringify({ pid: gone, command: 'import-signals', startedAt: '2026-03-02T09:00:00.000Z' }));
+    await pause();
+    const after = await call(t.baseUrl, 'POST', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId, body: { bsn: BSN[0], birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true } });
+    expect(after.status).to.equal(201);
   });
 });
