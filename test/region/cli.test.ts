@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -325,6 +325,29 @@ describe('the region operator CLI', function () {
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT COUNT(*) FROM sync_state WHERE key LIKE 'half-%'").pluck().get()).to.equal(0);
     db.close();
+  });
+
+  it('a kill of the region command stops the command itself: nothing goes on running in the background', async () => {
+    expect((await region(['migrate'])).code).to.equal(0);
+    // A file that takes a few seconds to read (its lines name nobody of the covenant area).
+    const big = join(dir, `big-${process.pid}.ndjson`);
+    const one = JSON.stringify({ bsn: '111222333', birthDate: '2012-05-04', municipality: '0344', professionalId: 'nobody', registeredAt: '2026-03-02T09:00:00+01:00' });
+    writeFileSync(big, `${one}\n`.repeat(300_000));
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'region.mjs'), 'import-signals', big, '--workers', '0'], { env: env(), stdio: 'ignore' });
+    // The processes whose command line names the file (read from /proc, as pgrep -f would).
+    const running = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(big);
+      } catch {
+        return false;
+      }
+    });
+    for (const until = Date.now() + 20_000; running().length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(running(), 'a process still reading the file').to.deep.equal([]);
   });
 
   it('the bin launcher runs the CLI from any working folder and passes on its exit code', async () => {
