@@ -114,7 +114,7 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
   }
 
   function pipelineFor(refs: ImportReferences, workers: number, source: ChunkSource): ChunkPipeline {
-    const setup = { refs, today: today(ctx), timeZone: ctx.config.timeZone };
+    const setup = { refs, today: today(ctx), nowMs: ctx.now().getTime(), timeZone: ctx.config.timeZone };
     if (workers === 0) return inlinePipeline(setup, ctx.vault, source);
     // The workers seal with the region's own keys; the pipeline proves it against ctx.vault before any row.
     const keys = resolveBsnKeys(ctx.config, ctx.log.child({}, { level: 'silent' }));

@@ -173,6 +173,9 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
       line(area.a, BSN[2], { birthDate: '2025-09-01' }),
       line(area.a, BSN[3], { removalDate: '2028-03-03' }),
       line(area.a, BSN[4], { registeredAt: '2026-03-05T10:00:00+01:00' }),
+      // Later today (the clock says 10:00): the future too.
+      line(area.b, BSN[0], { registeredAt: '2026-03-02T18:00:00+01:00' }),
+      line(area.b, BSN[1], { registeredAt: '2026-03-01T10:00:00+01:00', removedAt: '2026-03-02T11:00:00+01:00', removalReason: 'risk-ended' }),
     ]);
     try {
       t.region.bulkImport.importFile(SYSTEM, path, { workers: 0 });
@@ -183,6 +186,8 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
         [3, 'BIRTH_DATE_AFTER_REGISTRATION'],
         [4, 'REMOVAL_DATE_TOO_LATE'],
         [5, 'REGISTERED_IN_FUTURE'],
+        [6, 'REGISTERED_IN_FUTURE'],
+        [7, 'REMOVED_IN_FUTURE'],
       ]);
     }
   });

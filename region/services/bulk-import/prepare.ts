@@ -89,7 +89,7 @@ export interface Preparer {
   prepare(chunk: LineChunk): PreparedChunk;
 }
 
-export function createPreparer(refs: ImportReferences, vault: BsnVault, today: CalendarDate, timeZone: string): Preparer {
+export function createPreparer(refs: ImportReferences, vault: BsnVault, today: CalendarDate, timeZone: string, nowMs: number): Preparer {
   const municipalities = new Set(refs.municipalities);
   const professionals = new Map(refs.professionals.map((p, i) => [p.id, { ...p, index: i }]));
   const dayOf = zoneDays(timeZone);
@@ -128,6 +128,9 @@ export function createPreparer(refs: ImportReferences, vault: BsnVault, today: C
           const s = parseInput(signalLine, json, 'line');
           const registeredMs = Date.parse(s.registeredAt);
           const removedMs = s.removedAt === undefined ? undefined : Date.parse(s.removedAt);
+          // Later today is the future too (the calendar rules below only see days).
+          if (registeredMs > nowMs) throw new AppError('REGISTERED_IN_FUTURE', 'registeredAt lies in the future');
+          if (removedMs !== undefined && removedMs > nowMs) throw new AppError('REMOVED_IN_FUTURE', 'removedAt lies in the future');
           const outcome = checkMigratedSignal(
             {
               bsn: s.bsn, birthDate: s.birthDate, registeredOn: dayOf(registeredMs), removalDate: s.removalDate,

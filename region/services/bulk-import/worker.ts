@@ -11,7 +11,7 @@ import { PROBE_BSN, type WorkerAnswer, type WorkerSetup } from './workers.js';
 const setup = workerData as WorkerSetup;
 const counters = new Int32Array(setup.signal);
 const vault = createBsnVault(Buffer.from(setup.keys.encryption), Buffer.from(setup.keys.index));
-const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone);
+const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone, setup.nowMs);
 
 function answer(message: WorkerAnswer, transfer: ArrayBuffer[] = []): void {
   setup.results.postMessage(message, transfer);

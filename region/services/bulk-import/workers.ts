@@ -33,11 +33,13 @@ export type ChunkSource = () => LineChunk | null;
 export interface PrepareSetup {
   refs: ImportReferences;
   today: CalendarDate;
+  /** The moment of the import: no signal in the file may be made or removed after it. */
+  nowMs: number;
   timeZone: string;
 }
 
 export function inlinePipeline(setup: PrepareSetup, vault: BsnVault, source: ChunkSource): ChunkPipeline {
-  const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone);
+  const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone, setup.nowMs);
   return {
     next() {
       const chunk = source();
@@ -72,7 +74,7 @@ export function workerPipeline(setup: PrepareSetup, keys: BsnKeys, vault: BsnVau
   const counters = new Int32Array(signal);
   const seen = new Array<number>(count).fill(0);
   const workers: { worker: Worker; results: MessagePort }[] = [];
-  const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone);
+  const preparer = createPreparer(setup.refs, vault, setup.today, setup.timeZone, setup.nowMs);
   /** In the order of the file: a chunk a worker prepares (its slot), or one this thread prepared. */
   const queue: ({ slot: number } | { ready: PreparedChunk })[] = [];
   let submitted = 0;
