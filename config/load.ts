@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonSyntaxError } from '../region/brp/json-lines.js';
@@ -250,6 +250,11 @@ export function loadConfig(env: Env = process.env, overrides: Json = {}): Region
     if (!n.url) throw new ConfigError('config key national.url: required when national.enabled is true (set REGION_NATIONAL_URL)');
     if (n.url.startsWith('http:') && !n.allowPlainHttp) throw new ConfigError('config key national.url: plain http needs national.allowPlainHttp (development only); use https with national.tls');
     if (n.url.startsWith('https:') && !n.tls) throw new ConfigError('config key national.tls: caFile, certFile and keyFile are required for https');
+    if (n.url.startsWith('https:') && n.tls) {
+      for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
+        if (!existsSync(n.tls[key])) throw new ConfigError(`config key national.tls.${key}: no file at ${n.tls[key]}`);
+      }
+    }
     if (config.mode === 'production' && n.allowPlainHttp) throw new ConfigError('config key national.allowPlainHttp: not allowed in production');
   }
   if (config.brp.source === 'api') {

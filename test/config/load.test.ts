@@ -115,6 +115,11 @@ describe('the shipped federation configuration files', () => {
     expect(() => loadConfig({ REGION_NATIONAL_ENABLED: 'true', REGION_NATIONAL_URL: 'http://127.0.0.1:1/sync' })).to.throw(ConfigError, 'plain http needs national.allowPlainHttp');
   });
 
+  it('names the TLS key whose file is missing, before anything starts', () => {
+    const env = { REGION_NATIONAL_ENABLED: 'true', REGION_NATIONAL_URL: 'https://vir-landelijk.example.org/sync', REGION_NATIONAL_CA_FILE: '/nope/ca.pem', REGION_NATIONAL_CERT_FILE: '/nope/cert.pem', REGION_NATIONAL_KEY_FILE: '/nope/key.pem' };
+    expect(() => loadConfig(env)).to.throw(ConfigError, 'config key national.tls.caFile: no file at /nope/ca.pem');
+  });
+
   it('refuses a national index on plain HTTP that would listen beyond this machine, where anyone could name any region', () => {
     const regions = [{ id: 'regio-a', name: 'A' }];
     for (const host of ['0.0.0.0', '::', '192.168.1.10']) {
