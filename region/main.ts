@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../config/load.js';
+import { LOCKED_MESSAGE } from './store/import-lock.js';
 import { createRegion } from './create-region.js';
 import { demoBanner, prepareDemo } from './demo.js';
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  process.stderr.write(`start-up failed: ${err.message}\n`);
+  const locked = String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY');
+  process.stderr.write(`start-up failed: ${locked ? LOCKED_MESSAGE : err.message}\n`);
   process.exit(1);
 });

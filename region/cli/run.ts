@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { LOCKED_MESSAGE } from '../store/import-lock.js';
 import { maskBsns } from '../domain/bsn.js';
 import Database from 'better-sqlite3';
 import { resolve } from 'node:path';
@@ -115,7 +116,9 @@ export function describeFailure(err: unknown): string {
   if (err instanceof ConfigError || err instanceof CliError || err instanceof AppError) return err.message;
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    // Operating system (EACCES, ENOSPC, ...) and SQLite (SQLITE_BUSY, SQLITE_NOTADB, ...) failures.
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return LOCKED_MESSAGE;
+    if (code === 'EISDIR') return `${err.message.replace(/^EISDIR: illegal operation on a directory, read$/, 'a folder was given where a file was expected')} (EISDIR)`;
+    // Operating system (EACCES, ENOSPC, ...) and SQLite (SQLITE_NOTADB, ...) failures.
     if (typeof code === 'string') return `${err.message} (${code})`;
     return `unexpected error: ${err.message}\n${err.stack ?? ''}`.trimEnd();
   }

@@ -16,6 +16,10 @@ export interface ImportNote {
 
 export const IMPORT_NOTE_FILE = 'import.lock';
 
+/** What a command or the server's start says when another process holds the write lock past the busy timeout. */
+export const LOCKED_MESSAGE =
+  'the database is locked by another process that writes to it (an import-signals still running, most likely): nothing was changed; try again when it has finished (SQLITE_BUSY)';
+
 /** Runs `work` with the note in place; it goes when the work ends, however it ends. */
 export function withImportNote<T>(dataDir: string, command: string, work: () => T): T {
   const file = join(dataDir, IMPORT_NOTE_FILE);

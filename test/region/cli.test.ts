@@ -350,6 +350,24 @@ describe('the region operator CLI', function () {
     expect(running(), 'a process still reading the file').to.deep.equal([]);
   });
 
+  it('says what is wrong when another process holds the database, or a folder is given for a file', async () => {
+    expect((await region(['migrate'])).code).to.equal(0);
+    const holder = new Database(join(dataDir, REGION_DB_FILE));
+    try {
+      holder.exec('BEGIN IMMEDIATE');
+      const locked = await region(['create-admin-token', '--label', 'beheer']);
+      expect(locked.code).to.equal(1);
+      expect(failureLines(locked)).to.deep.equal([
+        'the database is locked by another process that writes to it (an import-signals still running, most likely): nothing was changed; try again when it has finished (SQLITE_BUSY)',
+      ]);
+    } finally {
+      holder.close();
+    }
+    const folder = await region(['import-signals', dir]);
+    expect(folder.code).to.equal(1);
+    expect(failureLines(folder)).to.deep.equal(['a folder was given where a file was expected (EISDIR)']);
+  });
+
   it('the bin launcher runs the CLI from any working folder and passes on its exit code', async () => {
     const bin = join(ROOT, 'bin', 'region.mjs');
     const missing = await run([bin, 'status'], env(), dir);
