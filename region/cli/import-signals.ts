@@ -14,7 +14,8 @@ import { CliError, runCommand, say, withRegion } from './run.js';
  * nothing: a file with a bad line imports nothing, and every bad line is named by its number.
  */
 const SYSTEM: Actor = { kind: 'system' };
-const workerCount = z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').max(16, 'must be at most 16');
+// Digits only: an empty value or 0x2 is a mistake, not 0 or 2.
+const workerCount = z.string().regex(/^\d{1,2}$/, 'must be a whole number from 0 to 16').transform(Number).pipe(z.number().max(16, 'must be at most 16'));
 
 interface Options {
   workers?: string;

@@ -46,6 +46,8 @@ describe('the covenant area through the admin API', () => {
       expect(r.status).to.equal(400);
       expect(r.body.error.message).to.match(/^(name|function): must not contain control characters/);
     }
+    const mangled = await call(t.baseUrl, 'POST', `/api/v1/admin/institutions/${ok.body.id}/professionals`, { ...admin, body: { ...pro, name: 'Lars \uFFFDWillems' } });
+    expect(mangled.body.error.message).to.equal('name: holds characters that are not text: save the file (or send the body) as UTF-8');
     expect((await call(t.baseUrl, 'GET', `/api/v1/admin/institutions/${ok.body.id}/professionals`, admin)).body).to.deep.equal([]);
     const account = await call(t.baseUrl, 'POST', '/api/v1/admin/accounts', { ...admin, body: { role: 'admin', name: 'Beheer\u0000', username: 'beheer.twee' } });
     expect(account.status).to.equal(400);

@@ -336,6 +336,11 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(bad.code).to.equal(1);
     expect(bad.stderr).to.contain('refused, nothing was imported: 1 of 2 lines are not valid signals');
     expect(bad.stderr).to.contain('line 2: INVALID_BSN');
+    for (const workers of ['', '0x2', '17']) {
+      const odd = await run([file('one.ndjson', [line(area.a, BSN[0])]), '--workers', workers]);
+      expect(odd.code, workers).to.equal(1);
+      expect(odd.stderr, workers).to.match(/--workers: must be (a whole number from 0 to 16|at most 16)/);
+    }
     const good = await run([file('good.ndjson', [line(area.a, BSN[0]), line(area.b, BSN[0])])]);
     expect(good.code, good.stderr).to.equal(0);
     expect(good.stdout).to.match(/^imported .*good\.ndjson: 2 lines, 2 active signals and 0 archived signals; 1 match made without notices/);
