@@ -163,6 +163,11 @@ export function createBulkImportService(ctx: RegionContext, matches: MatchServic
         closePipeline = () => lines.close();
         for (let chunk = lines.next(); chunk; chunk = lines.next()) writer.take(chunk);
         if (writer.counts.problems > 0) throw new ImportRejected(writer.problems, writer.counts.problems, reader.lines);
+        const c = writer.counts;
+        // An empty file is a mistake (the wrong file, an export that failed), not a migration of nothing.
+        if (c.active + c.archived + c.duplicates + c.removalDatePassed + c.archiveEnded === 0) {
+          throw new AppError('EMPTY_FILE', 'the file holds no signals (it is empty, or blank lines only): nothing was imported', 422);
+        }
         writer.finish();
 
         const written = performance.now();

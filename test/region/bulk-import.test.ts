@@ -100,6 +100,13 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
     expect(await notices(area.b)).to.deep.equal([]);
   });
 
+  it('refuses a file that holds no signals (empty, or blank lines only), saying so', async () => {
+    for (const content of [[], ['', '   ', '']]) {
+      expect(() => t.region.bulkImport.importFile(SYSTEM, file('empty.ndjson', content), { workers: 0 })).to.throw('the file holds no signals (it is empty, or blank lines only): nothing was imported');
+    }
+    expect(count("SELECT COUNT(*) FROM audit_log WHERE action = 'signal.import' AND outcome = 'rejected:EMPTY_FILE'")).to.equal(2);
+  });
+
   it('never shows back a BSN typed into another field of a bad line', async () => {
     const misplaced = file('misplaced.ndjson', [line(area.a, BSN[0], { municipality: BSN[1] }), { ...line(area.a, BSN[2]), [BSN[3]]: 'x' }]);
     try {
