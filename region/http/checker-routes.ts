@@ -14,7 +14,9 @@ const overdueQuery = z.strictObject({
     .pipe(z.number().max(3650, 'must be at most 3650 days')).optional(),
 });
 const note = z.string().trim().max(1000, 'at most 1000 characters (no names of youths)')
-  .refine((v) => !mayHoldBsn(v), 'holds a number that may be a BSN: leave BSNs and names of youths out of a note').optional();
+  .refine((v) => !mayHoldBsn(v), 'holds a number that may be a BSN: leave BSNs and names of youths out of a note')
+  // Blank is no note, as leaving it out is.
+  .transform((v) => (v === '' ? undefined : v)).optional();
 const escalationBody = z.strictObject({ note }).optional();
 const outcomeBody = z.strictObject({
   outcome: z.enum(ESCALATION_OUTCOMES, { error: `must be one of: ${ESCALATION_OUTCOMES.join(', ')}` }),

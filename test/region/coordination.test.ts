@@ -121,6 +121,9 @@ describe('coordination after a match', () => {
       // A number that fails the elfproef (a case number, a date) is fine.
       const ok = await call(t.baseUrl, 'POST', `/api/v1/checker/matches/${s.matchId}/escalations`, { token, body: { note: 'Zaak 123456789, gebeld op 2026-03-02 om 10:00' } });
       expect(ok.status).to.equal(201);
+      // A blank note is no note, as one left out.
+      const blank = await call(t.baseUrl, 'POST', `/api/v1/checker/matches/${s.matchId}/escalations`, { token, body: { note: '   ' } });
+      expect(blank.body.note).to.equal(null);
       const outcome = await call(t.baseUrl, 'POST', `/api/v1/checker/escalations/${ok.body.id}/outcome`, { token, body: { outcome: 'other', note: 'zie 111222333' } });
       expect(outcome.status).to.equal(400);
     });
