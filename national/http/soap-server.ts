@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import express, { type Express, type Request } from 'express';
 import { decodeRequest, encodeFault, encodeResponse, eventsWithin } from '../protocol/codec.js';
-import { MAX_BODY_BYTES, MAX_WAIT_SECONDS, PROTOCOL_VERSION, SyncFault, type Operation, type RequestMap, type ResponseMap } from '../protocol/types.js';
+import { actionOf, MAX_BODY_BYTES, MAX_WAIT_SECONDS, PROTOCOL_VERSION, SyncFault, type Operation, type RequestMap, type ResponseMap } from '../protocol/types.js';
 import { WSDL_TEMPLATE, XSD } from '../protocol/documents.js';
 import { escapeXml } from '../protocol/xml.js';
 import type { NationalConfig } from '../config.js';
@@ -79,6 +79,11 @@ export function createSoapApp(config: NationalConfig, ctx: NationalContext, inde
       if (typeof req.body !== 'string' || req.body.length === 0) throw new SyncFault('Client', 'LEEG_BERICHT', 'the request body must be a SOAP envelope');
       const decoded = await decodeRequest(req.body);
       relatesTo = decoded.messageId;
+      // SOAP 1.1's SOAPAction header, when given, names the same action as wsa:Action (WS-Addressing 1.0 SOAP binding).
+      const soapAction = req.get('soapaction')?.trim().replace(/^"(.*)"$/, '$1');
+      if (soapAction && soapAction !== actionOf(decoded.op)) {
+        throw new SyncFault('Client', 'ACTION_ONJUIST', `the SOAPAction header ${soapAction} does not fit wsa:Action ${actionOf(decoded.op)}`);
+      }
       const named = (decoded.request as { region?: string }).region;
       if (named !== undefined && named !== region) {
         throw new SyncFault('Client', 'ANDERE_REGIO', `this certificate belongs to region ${region}, not to ${named}`, 403);

@@ -401,6 +401,14 @@ describe('the reference national index over SOAP', () => {
     expect((await soapCall(t.url, 'regio-a', 'Status', {})).status).to.equal('ok');
   });
 
+  it('refuses a SOAPAction header that names another action than wsa:Action, and takes a matching or empty one', async () => {
+    const post = (soapAction: string) => fetch(t.url, { method: 'POST', headers: { 'content-type': 'text/xml', 'x-region-id': 'regio-a', soapaction: soapAction }, body: encodeRequest('Status', { region: 'regio-a' }) });
+    const wrong = await post('"urn:nl:verwijsindex:sync:1:LeverMeldingen"');
+    expect(wrong.status).to.equal(400);
+    expect(await wrong.text()).to.contain('<vir:code>ACTION_ONJUIST</vir:code>');
+    for (const fine of ['"urn:nl:verwijsindex:sync:1:Status"', '""']) expect((await post(fine)).status, fine).to.equal(200);
+  });
+
   it('names the request it refuses in wsa:RelatesTo once its MessageID could be read', async () => {
     const request = encodeRequest('HaalMatches', { region: 'regio-a', after: 0, max: 10, waitSeconds: 0 });
     const messageId = /<wsa:MessageID>([^<]*)<\/wsa:MessageID>/.exec(request)![1];
