@@ -12,6 +12,9 @@ import { syncState } from './sync-state.js';
  * exponential back-off and jitter until the national index answers, and a node-cron schedule
  * that nudges both (and on-demand syncs through the admin API).
  */
+/** How long the loops wait before they look again while an operator's import runs. */
+const IMPORT_WAIT_MS = 5_000;
+
 export function createConnector(services: RegionServices) {
   const { ctx, outbox, remoteMatches } = services;
   const n = ctx.config.national;
@@ -32,6 +35,11 @@ export function createConnector(services: RegionServices) {
   async function deliverLoop(): Promise<void> {
     let attempt = 0;
     while (running) {
+      // An operator's import holds the database: every write here would wait out the busy timeout on the server's one thread.
+      if (ctx.importRunning()) {
+        await deliverSleep.sleep(IMPORT_WAIT_MS);
+        continue;
+      }
       try {
         const sent = await delivery.deliverBatch();
         if (sent > 0) ok();
@@ -48,6 +56,10 @@ export function createConnector(services: RegionServices) {
   async function fetchLoop(): Promise<void> {
     let attempt = 0;
     while (running) {
+      if (ctx.importRunning()) {
+        await fetchSleep.sleep(IMPORT_WAIT_MS);
+        continue;
+      }
       try {
         await feed.fetchOnce(n.longPollSeconds);
         ok();

@@ -21,25 +21,27 @@ export function createMailWorker(ctx: RegionContext, queue: MailQueue, sender: (
    */
   const accepted = new Set<number>();
 
-  function markAccepted(): void {
+  /** Marks what was accepted; false when the database is locked (the rest waits for the next pass). */
+  function markAccepted(): boolean {
     for (const id of accepted) {
       try {
         queue.markSent(id);
       } catch (err) {
-        if (String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return;
+        if (String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return false;
         throw err;
       }
       accepted.delete(id);
     }
+    return true;
   }
 
   async function sendDue(): Promise<{ queued: number; sent: number; failed: number }> {
     let queued = 0;
     let sent = 0;
     let failed = 0;
-    markAccepted();
+    if (!markAccepted()) return { queued, sent, failed };
     // New notices are queued before each batch, so a long pass does not hold them back; a stop ends the pass between mails.
-    while (!closing) {
+    while (!closing && !ctx.importRunning()) {
       queued += queue.enqueueNewNotices();
       const batch = queue.claimDue(20);
       if (batch.length === 0) break;
@@ -58,7 +60,9 @@ export function createMailWorker(ctx: RegionContext, queue: MailQueue, sender: (
         // Accepted by the SMTP server: it must never be sent again, whether or not its mark can be written now.
         sent++;
         accepted.add(row.id);
-        markAccepted();
+        // Locked by another writer: the pass ends here rather than wait out the busy timeout after every mail; the
+        // batch's other mails stay claimed and go once the claim lapses.
+        if (!markAccepted()) return { queued, sent, failed };
       }
     }
     return { queued, sent, failed };

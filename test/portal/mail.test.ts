@@ -107,12 +107,16 @@ describe('e-mail for notices', function () {
       };
       await register(area.a);
       await register(area.b); // three notices: A, B and the checker
-      for (const until = Date.now() + 30_000; t.region.mailQueue.stats().sent < 3 && Date.now() < until; ) await settle();
-      expect(t.region.mailQueue.stats()).to.include({ queued: 0, sent: 3 });
-      // Past the claim on each mail: nothing is sent again.
-      advanceSeconds(t.clock, 400);
-      await t.region.mailWorker.runOnce();
+      // The pass that met the lock ends after that mail; its mark is written at the next pass, once the lock is gone.
+      for (const until = Date.now() + 30_000; t.region.mailQueue.stats().sent < 1 && Date.now() < until; ) await settle();
+      expect(smtp.mails).to.have.length(1);
+      // Past the claims: the other two go, and the first is not sent again, then or later.
+      for (const _ of [1, 2]) {
+        advanceSeconds(t.clock, 400);
+        await t.region.mailWorker.runOnce();
+      }
       await settle();
+      expect(t.region.mailQueue.stats()).to.include({ queued: 0, sent: 3 });
       expect(smtp.mails).to.have.length(3);
       expect(new Set(smtp.mails.map((m) => m.messageId)).size).to.equal(3);
     } finally {
