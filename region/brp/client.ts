@@ -69,7 +69,7 @@ export function createBrpPersonenClient(options: BrpHttpOptions): BrpPersonenCli
       // answer outside the specification, nothing is concluded (not "unknown", not "deceased").
       const found = personen.filter((p) => p.burgerservicenummer === bsn);
       if (found.length !== personen.length || found.length > 1) {
-        throw new BrpUnavailableError('invalid-response', `POST /personen answered with ${personen.length} persons, ${found.length} of them the one asked for`);
+        throw new BrpUnavailableError('other-person', `POST /personen answered with ${personen.length} persons, ${found.length} of them the one asked for`);
       }
       return found.length === 1 ? personFromBrp(found[0]) : null;
     },

@@ -9,7 +9,8 @@ import type { BrpProblem } from './schema.js';
  *   not authenticated, not authorised). Retrying the same request will not help.
  * Messages are safe to show and to log: no BSN (a 9-digit run from the BRP is masked).
  */
-export type BrpUnavailableReason = 'network' | 'timeout' | 'status' | 'invalid-response';
+/** 'other-person': an answer about someone else, or about two people (one person's answer, not the BRP being down). */
+export type BrpUnavailableReason = 'network' | 'timeout' | 'status' | 'invalid-response' | 'other-person';
 
 export class BrpUnavailableError extends AppError {
   readonly reason: BrpUnavailableReason;

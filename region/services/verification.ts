@@ -20,7 +20,8 @@ import type { LifecycleService } from './lifecycle.js';
  */
 type RegisteringProfessional = Parameters<SignalService['register']>[0];
 
-export type Lookup = { status: 'found'; person: Person } | { status: 'unknown' } | { status: 'unavailable' };
+/** 'unclear': the BRP answered about someone else (or two people) for this one person; it is not down. */
+export type Lookup = { status: 'found'; person: Person } | { status: 'unknown' } | { status: 'unavailable' } | { status: 'unclear' };
 
 interface SignalFacts {
   id: string;
@@ -95,7 +96,7 @@ export function createVerification(
       const person = await persons.lookup(bsn);
       return person ? { status: 'found', person } : { status: 'unknown' };
     } catch (err) {
-      if (err instanceof BrpUnavailableError) return { status: 'unavailable' };
+      if (err instanceof BrpUnavailableError) return { status: err.reason === 'other-person' ? 'unclear' : 'unavailable' };
       throw err;
     }
   }
@@ -136,7 +137,7 @@ export function createVerification(
       if (persons && isValidBsn(input.bsn)) {
         signals.checkBeforeLookup(actor, input);
         const looked = await lookup(input.bsn);
-        brp = looked.status !== 'unavailable' ? looked : undefined;
+        brp = looked.status === 'found' || looked.status === 'unknown' ? looked : undefined;
       }
       const result = await signals.registerGrouped(actor, input, idem, brp);
       // Followed now when the BRP answered; when it did not, the signal is unverified and verifyPending
@@ -210,6 +211,8 @@ export function createVerification(
           complete = false;
           break;
         }
+        // An answer about someone else for this one person: nothing to conclude, and it must not hold up the others.
+        if (found.status === 'unclear') ctx.log.warn({}, 'the BRP answered about another person for a changed person; the change is skipped');
         if (found.status !== 'found') continue;
         const person = found.person;
         const youthKey = vault.youthKey(change.bsn);

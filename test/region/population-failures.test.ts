@@ -123,6 +123,19 @@ describe('the population register failing part-way: nothing is lost', () => {
     expect((await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body).to.deep.equal([]);
   });
 
+  it('does not let one person the BRP always answers about wrongly hold up the other changes or verifications', async () => {
+    const sibling = (await register(area.a, SIBLING, '2014-09-01')).body;
+    const child = (await register(area.b, CHILD)).body;
+    const two = personen().filter((p) => p.burgerservicenummer === SIBLING || p.burgerservicenummer === CHILD);
+    door.rule = (_m, path, body) => (path.endsWith('/personen') && body.includes(SIBLING) ? { status: 200, body: { type: 'RaadpleegMetBurgerservicenummer', personen: two } } : 'pass');
+    // Both change on 2 March: the sibling (answered wrongly, listed first or not) and the child, who died.
+    brp.put(personen().find((p) => p.burgerservicenummer === SIBLING)!, '2026-03-02');
+    brp.put(deceased(CHILD), '2026-03-02');
+    await t.region.scheduler.runBrp();
+    expect(await statusOf(area.b, child.id)).to.include({ status: 'removed', removalReason: 'death' });
+    expect((await statusOf(area.a, sibling.id)).status).to.equal('active');
+  });
+
   it('concludes nothing from an answer about another person: the signal is registered unverified, not refused as unknown', async () => {
     const other = personen().find((p) => p.burgerservicenummer === SIBLING)!;
     door.rule = (_m, path) => (path.endsWith('/personen') ? { status: 200, body: { type: 'RaadpleegMetBurgerservicenummer', personen: [other] } } : 'pass');
