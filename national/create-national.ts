@@ -1,4 +1,5 @@
 import { readFileSync, mkdirSync } from 'node:fs';
+import { BrpRequestError, BrpUnavailableError } from '../region/brp/errors.js';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
@@ -31,6 +32,12 @@ function familyLookup(config: NationalConfig, log: Logger): FamilyLookup {
       const person = await client.lookup(bsn);
       return person ? familyLinks(person, institutions) : null;
     } catch (err) {
+      // This one person's answer (refused, or about someone else): no family links for it, as for a BSN the
+      // BRP does not know. Tried again later, it would stop the retries of everyone after it each time.
+      if (err instanceof BrpRequestError || (err instanceof BrpUnavailableError && err.reason === 'other-person')) {
+        log.warn({ error: err.name }, 'the BRP gave no usable answer about a person; no family links for that signal');
+        return null;
+      }
       log.warn({ error: (err as Error).name }, 'BRP lookup for family links failed; it is tried again later');
       return UNAVAILABLE;
     }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ADMIN_TOKEN, call, setupArea, startTestRegion, type Caller, type TestRegion } from '../helpers/region.js';
-import { startTestNational, type TestNational } from '../helpers/national.js';
+import { registered, soapCall, startTestNational, type TestNational } from '../helpers/national.js';
+import { brpBehind } from '../helpers/brp-door.js';
 import { eventually, nationalSettings } from '../helpers/federation.js';
 import { startFakeBrp, type FakeBrp } from '../helpers/fake-brp.js';
 import { CHILD, personen, SIBLING } from '../brp/fixtures.js';
@@ -99,6 +100,22 @@ describe('a family split over two regions', () => {
 });
 
 describe('family links the national index could not look up at delivery', () => {
+  it('are not waited for when the BRP refuses that one person, so that the lookups after it are not held up', async () => {
+    const brp = await startFakeBrp({ personen: personen() });
+    const door = await brpBehind(brp);
+    door.rule = (_m, path, payload) => (path.endsWith('/personen') && payload.includes(CHILD) ? { status: 403, body: { title: 'Niet geautoriseerd voor deze persoon.', status: 403, code: 'unauthorized' } } : 'pass');
+    const nat = await startTestNational({ brp: { personenUrl: `${door.url}${new URL(brp.personenUrl).pathname}`, apiKey: brp.apiKey, timeoutMs: 1000, retrySeconds: 1 } });
+    try {
+      await soapCall(nat.url, 'regio-a', 'LeverMeldingen', { region: 'regio-a', events: [registered('a1', CHILD, 'pa'), registered('a2', SIBLING, 'pb')] });
+      const db = nat.national.ctx.db;
+      expect(db.prepare('SELECT COUNT(*) FROM family_lookups_pending').pluck().get()).to.equal(0);
+    } finally {
+      await nat.close();
+      await door.close();
+      await brp.close();
+    }
+  });
+
   it('are looked up again once the BRP answers, and both regions then hear of the family match', async () => {
     const brp = await startFakeBrp({ personen: personen() });
     brp.setMode('unavailable');
