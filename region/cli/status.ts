@@ -31,7 +31,7 @@ const COUNT_QUERIES: Record<CountName, string> = {
   activeSignals: "SELECT count(*) FROM signals WHERE status = 'active'",
   archivedSignals: "SELECT count(*) FROM signals WHERE status = 'archived'",
   activeMatches: "SELECT count(*) FROM matches WHERE status = 'active'",
-  unreadNotices: 'SELECT count(*) FROM notices WHERE read_at IS NULL',
+  unreadNotices: "SELECT count(*) FROM notices WHERE read_at IS NULL AND kind <> 'history-withdrawn'",
   auditEntries: 'SELECT count(*) FROM audit_log',
 };
 

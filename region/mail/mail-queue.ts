@@ -80,7 +80,7 @@ export function createMailQueue(ctx: RegionContext) {
     let queued = 0;
     for (const n of rows) {
       const to = n.recipient_kind === 'checker' ? q.checkerEmail.get(n.recipient_id) : q.professionalEmail.get(n.recipient_id);
-      if (!to || Date.parse(n.created_at) < oldest) continue;
+      if (!to || Date.parse(n.created_at) < oldest || n.kind === 'history-withdrawn') continue;
       const notice: MailNotice = { kind: n.kind, recipientKind: n.recipient_kind, matchId: n.match_id, payload: JSON.parse(n.payload) as MailNotice['payload'] };
       const mail = noticeMail(notice, config.mail.portalBaseUrl, regionName);
       queued += q.insert.run(n.id, to.email, mail.subject, mail.text, iso(now), iso(now)).changes;

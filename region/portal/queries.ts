@@ -12,7 +12,7 @@ export function createPortalQueries(ctx: RegionContext) {
   const { db } = ctx;
   const q = {
     unread: db.prepare<[string, string], { id: string; kind: string; match_id: string | null; payload: string; created_at: string }>(
-      'SELECT id, kind, match_id, payload, created_at FROM notices WHERE recipient_kind = ? AND recipient_id = ? AND read_at IS NULL ORDER BY created_at DESC, rowid DESC',
+      "SELECT id, kind, match_id, payload, created_at FROM notices WHERE recipient_kind = ? AND recipient_id = ? AND read_at IS NULL AND kind <> 'history-withdrawn' ORDER BY created_at DESC, rowid DESC",
     ),
     sealed: db.prepare<[string, string], { bsn_sealed: Buffer | null }>('SELECT bsn_sealed FROM signals WHERE id = ? AND professional_id = ?'),
     informing: db.prepare<[string, string], { informed: string; informed_on: string; method: string }>(

@@ -38,8 +38,9 @@ export function createLifecycleService(ctx: RegionContext, signals: SignalServic
       `UPDATE signals SET status = 'removed', youth_key = NULL, bsn_sealed = NULL, turns23_on = NULL, archive_until = NULL
        WHERE id = ? AND status = 'archived'`,
     ),
-    // The history notices that named the archived signal (its professional and dates) to others who signalled the youth since.
-    dropHistoryNotices: db.prepare("DELETE FROM notices WHERE kind = 'history' AND json_extract(payload, '$.archivedSignalId') = ?"),
+    // The history notices that named the archived signal (its professional and dates) to others who signalled the youth since:
+    // emptied and marked withdrawn, not deleted (a deleted last row's rowid would be used again, and the mail queue reads by rowid).
+    dropHistoryNotices: db.prepare("UPDATE notices SET kind = 'history-withdrawn', payload = '{}' WHERE kind = 'history' AND json_extract(payload, '$.archivedSignalId') = ?"),
     notInformed: db.prepare<[string], { id: string; professional_id: string }>(
       `SELECT s.id, s.professional_id FROM signals s LEFT JOIN signal_informing i ON i.signal_id = s.id
        WHERE s.status = 'active' AND i.signal_id IS NULL AND s.informing_reminded_at IS NULL AND s.registered_at <= ?`,

@@ -83,7 +83,7 @@ export function createNoticeService(ctx: RegionContext) {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     forRecipient: db.prepare<[string, string], NoticeRow>(
-      'SELECT id, kind, match_id, payload, created_at, read_at FROM notices WHERE recipient_kind = ? AND recipient_id = ? ORDER BY created_at DESC, rowid DESC',
+      "SELECT id, kind, match_id, payload, created_at, read_at FROM notices WHERE recipient_kind = ? AND recipient_id = ? AND kind <> 'history-withdrawn' ORDER BY created_at DESC, rowid DESC",
     ),
     markRead: db.prepare('UPDATE notices SET read_at = ? WHERE recipient_kind = ? AND recipient_id = ? AND read_at IS NULL'),
     // The signals through which a professional is (or was) in a match: none left but erased ones, and

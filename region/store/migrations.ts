@@ -346,11 +346,11 @@ export const REGION_MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
-  // 12: a history notice names an archived signal's professional and dates (7.1.4.6); it goes when
-  // that archive is destroyed (lifecycle.ts), and those of archives destroyed before go now
+  // 12: a history notice names an archived signal's professional and dates (7.1.4.6); it is emptied
+  // when that archive is destroyed (lifecycle.ts), and those of archives destroyed before are now
   `
   CREATE INDEX notices_history_signal ON notices(json_extract(payload, '$.archivedSignalId')) WHERE kind = 'history';
-  DELETE FROM notices WHERE kind = 'history'
+  UPDATE notices SET kind = 'history-withdrawn', payload = '{}' WHERE kind = 'history'
     AND json_extract(payload, '$.archivedSignalId') IN (SELECT id FROM signals WHERE status = 'removed');
   `,
   // 13: youths whose follow at the BRP failed, tried again at every BRP run (verification.ts); those

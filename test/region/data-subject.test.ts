@@ -89,6 +89,17 @@ describe('data-subject requests (7.1.5.2)', () => {
     expect(t.region.ctx.db.prepare('SELECT COUNT(*) FROM notices WHERE payload LIKE ?').pluck().get(`%${old.id}%`)).to.equal(0);
   });
 
+  it('keeps the row of a withdrawn history notice, so that the next notice is mailed (the mail queue reads notices by their row number)', async () => {
+    const old = await register(area.c, BSN[0]);
+    await call(t.baseUrl, 'POST', `/api/v1/signals/${old.id}/removal`, { ...as(area.c), body: { reason: 'risk-ended' } });
+    await register(area.a, BSN[0]); // a history notice to A: the newest row
+    expect(t.region.mailQueue.enqueueNewNotices()).to.equal(1);
+    await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'objection' } });
+    await register(area.b, BSN[1]);
+    await register(area.c, BSN[1]); // a match: notices to B, C and the checker
+    expect(t.region.mailQueue.enqueueNewNotices()).to.equal(3);
+  });
+
   it('removes every signal of a youth who died, without archive, when the region has no link to the BRP to report it (7.1.4.5, 7.1.4.6)', async () => {
     const { a, b } = await archivedThenMatched();
     const r = await call(t.baseUrl, 'POST', '/api/v1/admin/data-subject-removals', { ...admin, body: { bsn: BSN[0], reason: 'death' } });

@@ -179,7 +179,7 @@ describe('the database schema', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('drops, on upgrade, the history notices of archives destroyed before the upgrade and keeps those of archives still held', async () => {
+  it('empties, on upgrade, the history notices of archives destroyed before the upgrade and keeps those of archives still held', async () => {
     const { openDatabase } = await import('../../region/store/db.js');
     const { REGION_MIGRATIONS } = await import('../../region/store/migrations.js');
     const { default: Database } = await import('better-sqlite3');
@@ -206,7 +206,12 @@ describe('the database schema', () => {
       `);
       old.close();
       const db = openDatabase(file, REGION_MIGRATIONS);
-      expect(db.prepare('SELECT id FROM notices ORDER BY id').pluck().all()).to.deep.equal(['n2', 'n3']);
+      // Emptied and marked withdrawn, not deleted (the mail queue reads notices by rowid).
+      expect(db.prepare('SELECT id, kind, payload FROM notices ORDER BY id').all()).to.deep.equal([
+        { id: 'n1', kind: 'history-withdrawn', payload: '{}' },
+        { id: 'n2', kind: 'history', payload: '{"professionalIds":["p1"],"archivedSignalId":"held"}' },
+        { id: 'n3', kind: 'match', payload: '{"professionalIds":["p1"]}' },
+      ]);
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
