@@ -20,7 +20,7 @@ import type { LifecycleService } from './lifecycle.js';
  */
 type RegisteringProfessional = Parameters<SignalService['register']>[0];
 
-/** 'unclear': the BRP answered about someone else (or two people) for this one person; it is not down. */
+/** 'unclear': the BRP answered this one person's lookup with nothing usable (about someone else, two people, outside the specification); it is not down. */
 export type Lookup = { status: 'found'; person: Person } | { status: 'unknown' } | { status: 'unavailable' } | { status: 'unclear' };
 
 interface SignalFacts {
@@ -96,7 +96,7 @@ export function createVerification(
       const person = await persons.lookup(bsn);
       return person ? { status: 'found', person } : { status: 'unknown' };
     } catch (err) {
-      if (err instanceof BrpUnavailableError) return { status: err.reason === 'other-person' ? 'unclear' : 'unavailable' };
+      if (err instanceof BrpUnavailableError) return { status: err.reason === 'other-person' || err.reason === 'invalid-response' ? 'unclear' : 'unavailable' };
       throw err;
     }
   }
@@ -176,6 +176,7 @@ export function createVerification(
       for (const r of q.followRetries.all()) {
         if (!r.needed) q.followDone.run(r.youth_key);
         else if (await follow(vault.open(r.bsn_sealed))) counts.followed++;
+        else break; // the Update API still fails: the rest wait for the next run rather than each its time-out
       }
       if (counts.verified + counts.removed > 0) audit.record({ ...auditActor(system), action: 'brp.verify', outcome: 'ok', detail: counts }, ctx.now());
       return counts;
@@ -202,7 +203,9 @@ export function createVerification(
         } catch (err) {
           // The BRP refuses this one person (403, 404): nothing to apply, and the others go on.
           if (!(err instanceof BrpRequestError)) throw err;
-          ctx.log.warn({ error: err.name, status: err.brpStatus }, 'the BRP refused the lookup of a changed person; the change is skipped');
+          // Refused (a changed authorisation may refuse everyone): the others go on, and the cursor stays, so this change is looked at again.
+          ctx.log.warn({ error: err.name, status: err.brpStatus }, 'the BRP refused the lookup of a changed person; tried again at the next run');
+          complete = false;
           continue;
         }
         // The BRP is down again: what was applied stays (applying it again is harmless), and the
@@ -211,8 +214,12 @@ export function createVerification(
           complete = false;
           break;
         }
-        // An answer about someone else for this one person: nothing to conclude, and it must not hold up the others.
-        if (found.status === 'unclear') ctx.log.warn({}, 'the BRP answered about another person for a changed person; the change is skipped');
+        // Nothing usable about this one person: nothing to conclude; the others go on, and the cursor stays.
+        if (found.status === 'unclear') {
+          ctx.log.warn({}, 'the BRP gave no usable answer about a changed person; tried again at the next run');
+          complete = false;
+          continue;
+        }
         if (found.status !== 'found') continue;
         const person = found.person;
         const youthKey = vault.youthKey(change.bsn);

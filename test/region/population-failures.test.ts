@@ -61,6 +61,19 @@ describe('the population register failing part-way: nothing is lost', () => {
     expect(await statusOf(area.a, s.id)).to.include({ status: 'removed', removalReason: 'death' });
   });
 
+  it('keeps its place in the changes when the BRP refuses the lookups for a while (a changed authorisation), and applies them after', async () => {
+    const s = (await register(area.a, CHILD)).body;
+    await t.region.scheduler.runBrp();
+    brp.put(deceased(CHILD), '2026-03-02');
+    t.clock.advanceDays(1);
+    door.rule = (_m, path) => (path.endsWith('/personen') ? { status: 403, body: { title: 'Niet geautoriseerd.', status: 403, code: 'unauthorized' } } : 'pass');
+    await t.region.scheduler.runBrp();
+    expect((await statusOf(area.a, s.id)).status).to.equal('active');
+    door.rule = () => 'pass';
+    await t.region.scheduler.runBrp();
+    expect(await statusOf(area.a, s.id)).to.include({ status: 'removed', removalReason: 'death' });
+  });
+
   it('goes on with the other signals when the BRP refuses one person, and still hears of deaths', async () => {
     door.rule = () => unavailable;
     const refusedOne = (await register(area.a, SIBLING, '2014-09-01')).body;
