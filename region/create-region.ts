@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { importWatch } from './store/import-lock.js';
+import { importWatch, writeLockHeld } from './store/import-lock.js';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -70,7 +70,7 @@ export function createRegionServices(config: RegionConfig, options: RegionOption
     log,
     now: options.now ?? (() => new Date()),
     onStep: options.onStep,
-    importRunning: importWatch(config.dataDir),
+    importRunning: importWatch(config.dataDir, () => writeLockHeld(db)),
   };
   const covenant = createCovenantService(ctx);
   const notices = createNoticeService(ctx);

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { IMPORT_NOTE_FILE } from '../../region/store/import-lock.js';
+import { holdImport } from '../helpers/import-note.js';
 import { startTestNational, type TestNational } from '../helpers/national.js';
 import { startTestRegion, type TestRegion } from '../helpers/region.js';
 import { eventually, nationalSettings } from '../helpers/federation.js';
@@ -24,15 +22,18 @@ describe('the connector while an operator\'s import runs', function () {
 
   it('writes nothing while the import holds the database, and goes on by itself once it has finished', async () => {
     await eventually(async () => lastFetch(), 10_000, 'a first fetch');
-    // The note of a live import (this process stands in for it); the clock moves so that every fetch would write a new time.
-    const note = join(t.dataDir, IMPORT_NOTE_FILE);
-    writeFileSync(note, JSON.stringify({ pid: process.pid, command: 'import-signals', startedAt: new Date().toISOString() }));
-    await pause(2500); // the server looks at the note twice a second; a long poll in flight ends within one second
-    t.clock.advanceDays(1);
-    const during = lastFetch();
-    await pause(2500);
-    expect(lastFetch(), 'no fetch recorded during the import').to.equal(during);
-    rmSync(note);
+    // An import in another process holds the database; the clock moves so that every fetch would write a new time.
+    const importing = await holdImport(t.dataDir);
+    let during: string | undefined;
+    try {
+      await pause(2500); // the server looks at the note twice a second; a long poll in flight ends within one second (its write waits)
+      t.clock.advanceDays(1);
+      during = lastFetch();
+      await pause(2500);
+      expect(lastFetch(), 'no fetch recorded during the import').to.equal(during);
+    } finally {
+      await importing.release();
+    }
     await eventually(async () => (lastFetch() !== during ? true : undefined), 15_000, 'a fetch after the import');
   });
 });

@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } fr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImportRejected } from '../../region/services/bulk-import.js';
-import { IMPORT_NOTE_FILE } from '../../region/store/import-lock.js';
+import { IMPORT_NOTE_FILE, ImportRunningError, withImportNote } from '../../region/store/import-lock.js';
+import { holdImport } from '../helpers/import-note.js';
 import { BSN, call, setupArea, startTestRegion, validBsn, type Caller, type TestArea, type TestRegion } from '../helpers/region.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -356,26 +357,39 @@ describe('bulk import of signals (a supplier migrating a covenant area)', functi
   });
 
   it('while an operator\'s import runs, the server refuses at once what needs the database, in the API and the portal, and /health answers', async () => {
-    const note = join(t.dataDir, IMPORT_NOTE_FILE);
     const pause = () => new Promise((r) => setTimeout(r, 600)); // the server looks at the note twice a second
-    // The note of a live import (this process stands in for it).
-    writeFileSync(note, JSON.stringify({ pid: process.pid, command: 'import-signals', startedAt: '2026-03-02T09:00:00.000Z' }));
+    const registration = { token: area.a.token, professionalId: area.a.professionalId, body: { bsn: BSN[0], birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true } };
+    const importing = await holdImport(t.dataDir);
+    try {
+      await pause();
+      const r = await call(t.baseUrl, 'POST', '/api/v1/signals', registration);
+      expect(r.status).to.equal(503);
+      expect(r.headers.get('retry-after')).to.equal('30');
+      expect(r.body.error.code).to.equal('BUSY');
+      expect(r.body.error.message).to.contain("an operator's import (import-signals");
+      const page = await fetch(`${t.baseUrl}/portal/`);
+      expect(page.status).to.equal(503);
+      expect(await page.text()).to.contain('De verwijsindex verwerkt nu een import van meldingen');
+      expect((await fetch(`${t.baseUrl}/health`)).status).to.equal(200);
+      // A second import waits for nothing: it says another one runs, and leaves the first one's note alone.
+      expect(() => withImportNote(t.dataDir, 'import-signals', () => 0)).to.throw(ImportRunningError, `process ${importing.pid}`);
+      expect(existsSync(join(t.dataDir, IMPORT_NOTE_FILE))).to.equal(true);
+    } finally {
+      await importing.release();
+    }
     await pause();
-    const r = await call(t.baseUrl, 'POST', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId, body: { bsn: BSN[0], birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true } });
-    expect(r.status).to.equal(503);
-    expect(r.headers.get('retry-after')).to.equal('30');
-    expect(r.body.error.code).to.equal('BUSY');
-    expect(r.body.error.message).to.contain("an operator's import (import-signals");
-    const page = await fetch(`${t.baseUrl}/portal/`);
-    expect(page.status).to.equal(503);
-    expect(await page.text()).to.contain('De verwijsindex verwerkt nu een import van meldingen');
-    expect((await fetch(`${t.baseUrl}/health`)).status).to.equal(200);
-    expect(count('SELECT COUNT(*) FROM signals')).to.equal(0);
-    // A note left by an import that was killed: its process is gone, and the server serves.
+    expect((await call(t.baseUrl, 'POST', '/api/v1/signals', registration)).status).to.equal(201);
+  });
+
+  it('pays no heed to a note whose import no longer holds the database: its process gone, or its pid now the server\'s own', async () => {
+    const note = join(t.dataDir, IMPORT_NOTE_FILE);
+    const pause = () => new Promise((r) => setTimeout(r, 600));
+    const registration = (bsn: string) => ({ token: area.a.token, professionalId: area.a.professionalId, body: { bsn, birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true } });
     const gone = await new Promise<number>((resolve) => { const c = execFile(process.execPath, ['-e', '0'], () => resolve(c.pid!)); });
-    writeFileSync(note, JSON.stringify({ pid: gone, command: 'import-signals', startedAt: '2026-03-02T09:00:00.000Z' }));
-    await pause();
-    const after = await call(t.baseUrl, 'POST', '/api/v1/signals', { token: area.a.token, professionalId: area.a.professionalId, body: { bsn: BSN[0], birthDate: '2012-05-04', municipality: '0344', legalGroundConfirmed: true } });
-    expect(after.status).to.equal(201);
+    for (const [pid, bsn] of [[gone, BSN[0]], [process.pid, BSN[1]], [1, BSN[2]]] as const) {
+      writeFileSync(note, JSON.stringify({ pid, command: 'import-signals', startedAt: '2026-03-02T09:00:00.000Z' }));
+      await pause();
+      expect((await call(t.baseUrl, 'POST', '/api/v1/signals', registration(bsn))).status, `pid ${pid}`).to.equal(201);
+    }
   });
 });
