@@ -99,15 +99,17 @@ export function checkerRoutes(kit: PortalKit): Router {
     const p = principalOf(res, 'checker');
     const back = `/portal/toezicht/matches/${req.params.id}`;
     const f = parseForm(escalateForm, req.body);
-    if (!f.ok) return kit.redirect(res, back, { kind: 'error', text: 'De notitie is te lang.' });
+    if (!f.ok) return kit.redirect(res, back, { kind: 'error', text: f.errors.notitie ?? 'De notitie kon niet gelezen worden.' });
     kit.attempt(res, back, () => s.checker.escalate(p.actor, req.params.id, f.data.notitie || null), 'De escalatie is vastgelegd.');
   });
 
   r.post('/toezicht/escalaties/:eid/uitkomst', (req, res) => {
     const p = principalOf(res, 'checker');
     const f = parseForm(outcomeForm, req.body);
-    const back = f.ok ? `/portal/toezicht/matches/${f.data.match}` : '/portal/';
-    if (!f.ok) return kit.redirect(res, back, { kind: 'error', text: 'Kies een uitkomst.' });
+    // Back to the match also when the form is refused (its id is checked on its own).
+    const match = typeof (req.body as { match?: unknown })?.match === 'string' && /^[0-9a-f-]{36}$/.test((req.body as { match: string }).match) ? (req.body as { match: string }).match : null;
+    const back = f.ok ? `/portal/toezicht/matches/${f.data.match}` : match ? `/portal/toezicht/matches/${match}` : '/portal/';
+    if (!f.ok) return kit.redirect(res, back, { kind: 'error', text: f.errors.notitie ?? f.errors.uitkomst ?? 'Kies een uitkomst.' });
     kit.attempt(res, back, () => s.checker.resolve(p.actor, req.params.eid, f.data.uitkomst, f.data.notitie || null), 'De uitkomst is vastgelegd.');
   });
 

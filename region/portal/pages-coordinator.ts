@@ -118,7 +118,7 @@ export function coordinatorRoutes(kit: PortalKit): Router {
   r.post('/instelling/api-sleutels', (req, res) => {
     const p = principalOf(res, 'coordinator');
     const f = parseForm(keyForm, req.body);
-    if (!f.ok) return kit.redirect(res, '/portal/instelling/api-sleutels', { kind: 'error', text: 'Gebruik een kortere omschrijving.' });
+    if (!f.ok) return kit.redirect(res, '/portal/instelling/api-sleutels', { kind: 'error', text: f.errors.omschrijving ?? 'Gebruik een kortere omschrijving.' });
     const created = s.covenant.createApiKey(p.actor, p.institutionId, f.data.omschrijving || null);
     keysPage(req, res, created, 201);
   });

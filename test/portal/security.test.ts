@@ -53,6 +53,19 @@ describe('the portal\'s access rules and login protection', function () {
     expect((await call(t.baseUrl, 'GET', '/api/v1/signals', as(area.a))).body).to.deep.equal([]);
   });
 
+  it('tells a checker why a note that may hold a BSN is refused, and stores nothing', async () => {
+    await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.a), body: signal });
+    const sb = (await call(t.baseUrl, 'POST', '/api/v1/signals', { ...as(area.b), body: signal })).body;
+    const acc = await createAccount(t.baseUrl, { role: 'checker', municipality: '0344', name: 'Toezicht Utrecht', username: 'toezicht.utrecht' });
+    const checker = new PortalAgent(t.baseUrl);
+    await checker.firstLogin(t.clock, acc.username, acc.setupCode, 'een lange zin als wachtwoord');
+    await checker.get(`/portal/toezicht/matches/${sb.matchId}`);
+    const r = await checker.post(`/portal/toezicht/matches/${sb.matchId}/escalaties`, { notitie: 'BSN 111222333 gebeld' });
+    expect(r.location).to.equal(`/portal/toezicht/matches/${sb.matchId}`);
+    expect((await checker.get(r.location!)).text).to.contain('De notitie bevat een nummer dat een BSN kan zijn');
+    expect(t.region.ctx.db.prepare('SELECT COUNT(*) FROM escalations').pluck().get()).to.equal(0);
+  });
+
   it('shows a professional no page of another role', async () => {
     const agent = await loggedIn(area.a);
     // In any case: Express matches /portal/Beheer/accounts to the same page.
