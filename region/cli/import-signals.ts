@@ -36,7 +36,7 @@ export function reportLines(file: string, r: ImportReport): string[] {
   if (skippedTotal > 0) {
     lines.push(
       `skipped ${count(skippedTotal, 'line')}: ${s.removalDatePassed} past their removal date at the 23rd birthday, ${s.archiveEnded} past their archive end, ` +
-        `${s.duplicates} repeating an active signal of the same professional on the same youth`,
+        `${s.duplicates} repeating a signal of the same professional on the same youth (in the file, or already in the region)`,
     );
     for (const l of s.listed) lines.push(`  line ${l.line}: ${l.reason}`);
     if (s.listed.length < skippedTotal) lines.push(`  ... and ${skippedTotal - s.listed.length} more`);

@@ -24,8 +24,8 @@ export function mayHoldBsn(text: string): boolean {
   return false;
 }
 
-/** Nine digits, alone or grouped with spaces, dots or hyphens, not part of a longer number. */
-const NINE_DIGITS = /(?<![\d.-])\d(?:[ .-]?\d){8}(?![\d])/g;
+/** Nine digits, alone or grouped with spaces, dots or hyphens, not part of a longer run of digits (nr.111222333 and BSN-111222333 count). */
+const NINE_DIGITS = /(?<!\d)\d(?:[ .-]?\d){8}(?!\d)/g;
 
 /**
  * A message about input with every number in it that may be a BSN masked: a file's line can hold

@@ -17,7 +17,7 @@ describe('the rules of the law as plain functions', () => {
   });
 
   it('finds a number that may be a BSN in a free text, alone or grouped, and not one that fails the elfproef', () => {
-    for (const text of ['111222333', 'bsn: 111222333.', 'BSN 111 222 333', '1112.22.333', 'tel 111-222-333 of zo']) expect(mayHoldBsn(text), text).to.equal(true);
+    for (const text of ['111222333', 'bsn: 111222333.', 'BSN 111 222 333', '1112.22.333', 'tel 111-222-333 of zo', 'nr.111222333', 'BSN-111222333']) expect(mayHoldBsn(text), text).to.equal(true);
     for (const text of ['', 'Gebeld', '123456789', '1112223330', '0111222333', '30-06-2026 10:00', 'zaak 2026-000123']) expect(mayHoldBsn(text), text).to.equal(false);
   });
 
