@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { CONTROL_CHARACTERS } from '../services/covenant-schemas.js';
+import { plainText } from '../services/covenant-schemas.js';
 import type { RegionServices } from '../create-region.js';
 import { admin } from './auth.js';
 import { noBody, parseInput } from './errors.js';
@@ -11,7 +11,7 @@ import { noBody, parseInput } from './errors.js';
  * second factor). The setup code is shown once and stored only as a hash.
  */
 const username = z.string().trim().regex(/^[A-Za-z0-9._@+-]{3,200}$/, 'must be 3-200 letters, digits or . _ @ + -');
-const name = z.string().trim().min(1, 'is required').max(200).refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters (such as a tab or line break)');
+const name = plainText();
 export const accountBody = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('professional'), professionalId: z.string().min(1), username: username.optional() }),
   z.strictObject({ role: z.literal('coordinator'), professionalId: z.string().min(1), username: username.optional() }),

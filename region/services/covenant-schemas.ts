@@ -8,7 +8,7 @@ import { INSTITUTION_CATEGORY_CODES } from '../domain/categories.js';
 export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/u;
 
 /** A name or function: trimmed, 1 to 200 characters, no control characters. */
-const plainText = () =>
+export const plainText = () =>
   z.string().trim().min(1, 'is required').max(200)
     .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters (such as a tab or line break)')
     // U+FFFD stands where a file or body held bytes that are not UTF-8.
